@@ -1,0 +1,76 @@
+//! `ppdocs build`: load → parse → link → render → write.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::bail;
+
+use crate::cmd::{plural, tally};
+use crate::config::normalize_base_url;
+use crate::load::load_project;
+use crate::pipeline;
+use crate::shell::Shell;
+use crate::write::{self, Guard};
+
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `ROOT/site`.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub force: bool,
+}
+
+/// Builds the site. `Ok(false)` means the project has errors, already printed.
+pub fn run(options: &BuildOptions, shell: &Shell) -> anyhow::Result<bool> {
+    let start = Instant::now();
+    let (mut project, load_diagnostics) = load_project(&options.root)?;
+    if let Some(url) = &options.base_url {
+        let Some(url) = normalize_base_url(url) else {
+            bail!(
+                "--base-url `{url}` is not an http(s) URL\nhelp: write it like https://contoso.github.io/security/"
+            );
+        };
+        project.config.base_url = Some(url);
+    }
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| project.root.join("site"));
+
+    let outcome = pipeline::run(&project, load_diagnostics);
+    shell.diagnostics(&outcome.diagnostics, &project.sources);
+    for (stage, time) in &outcome.timings.stages {
+        shell.verbose(&format!("{stage}: {:.1} ms", time.as_secs_f64() * 1000.0));
+    }
+    let Some(built) = outcome.built else {
+        shell.failed(&format!(
+            "build failed ({}); {} was left as it was",
+            tally(&outcome.diagnostics),
+            output.display()
+        ));
+        return Ok(false);
+    };
+
+    let guard = Guard {
+        root: &project.root,
+        force: options.force,
+    };
+    let report = write::write_site(&output, &built.files, &built.site.static_files, &guard)?;
+    let site = &built.site;
+    shell.status(
+        "Built",
+        &format!(
+            "{} ({}, {}, {}) in {:.2} s → {}",
+            plural(report.files, "file"),
+            plural(site.articles.len(), "article"),
+            plural(site.section_count(), "section"),
+            plural(site.tasks.len(), "task"),
+            start.elapsed().as_secs_f64(),
+            output.display()
+        ),
+    );
+    let index = output.join("index.html");
+    let index = index.canonicalize().unwrap_or(index);
+    shell.status("Open", &format!("file://{}", index.display()));
+    Ok(true)
+}

@@ -1,0 +1,117 @@
+//! `ppdocs.toml`: the optional project configuration, and the defaults when it is absent.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{Code, Diagnostic};
+
+/// The file name ppdocs looks for in the project root.
+pub const FILE_NAME: &str = "ppdocs.toml";
+
+/// Project settings. Every key is optional; unknown keys are errors, so typos surface.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Shown in the top bar and in every `<title>`.
+    pub title: String,
+    /// One sentence under the title on the dashboard, and the pages' meta description.
+    pub description: String,
+    /// Where the site will be published (`https://contoso.github.io/security/`). Links in the
+    /// output stay relative; this is used for canonical URLs.
+    pub base_url: Option<String>,
+    /// A folder under `themes/` whose files override the built-in theme.
+    pub theme: String,
+    /// The `lang` attribute of every page.
+    pub language: String,
+    /// Root-relative Learn links (`/power-platform/...`) are rewritten onto this site.
+    pub learn_base_url: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Power Platform security".to_string(),
+            description: String::new(),
+            base_url: None,
+            theme: "default".to_string(),
+            language: "en".to_string(),
+            learn_base_url: "https://learn.microsoft.com".to_string(),
+        }
+    }
+}
+
+impl Config {
+    /// Parses the text of `ppdocs.toml`. `path` is only used to name the file in diagnostics.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostic> {
+        let mut config: Config = toml::from_str(text).map_err(|err| {
+            let diagnostic =
+                Diagnostic::error(Code::ConfigInvalid, err.message().trim().to_string()).with_help(
+                    "see the README's \"ppdocs.toml\" section for every key and its type",
+                );
+            match err.span() {
+                Some(span) => diagnostic.at(path, span),
+                None => diagnostic.in_file(path),
+            }
+        })?;
+        config.learn_base_url = config.learn_base_url.trim_end_matches('/').to_string();
+        if let Some(url) = &config.base_url {
+            config.base_url = Some(normalize_base_url(url).ok_or_else(|| {
+                Diagnostic::error(
+                    Code::ConfigInvalid,
+                    format!("base_url `{url}` is not an http(s) URL"),
+                )
+                .in_file(path)
+                .with_help("write it like `https://contoso.github.io/security/`")
+            })?);
+        }
+        Ok(config)
+    }
+}
+
+/// Accepts `http(s)://host/path`, and makes sure it ends with one `/`.
+pub fn normalize_base_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
+        return None;
+    }
+    Some(format!("{}/", url.trim_end_matches('/')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        assert_eq!(
+            Config::parse("", Path::new("ppdocs.toml")).unwrap(),
+            Config::default()
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_a_span() {
+        let err = Config::parse(
+            "title = \"x\"\ntheem = \"dark\"\n",
+            Path::new("ppdocs.toml"),
+        )
+        .unwrap_err();
+        assert_eq!(err.code, Code::ConfigInvalid);
+        assert!(err.message.contains("theem"), "{}", err.message);
+        assert_eq!(err.span.unwrap().start, 12);
+    }
+
+    #[test]
+    fn base_url_gets_one_trailing_slash() {
+        assert_eq!(
+            normalize_base_url("https://contoso.github.io/sec").as_deref(),
+            Some("https://contoso.github.io/sec/")
+        );
+        assert_eq!(normalize_base_url("contoso.com"), None);
+        assert_eq!(normalize_base_url("https:///x"), None);
+    }
+}

@@ -1,0 +1,20 @@
+//! ppdocs: a static site generator for the people who secure Microsoft Power Platform.
+//!
+//! The pipeline, one module per stage: [`load`] reads the project → [`parse`] turns each
+//! Markdown page into a document → [`link`] assigns task IDs and checks cross-references,
+//! producing a [`site::Site`] → [`render`] runs the theme's templates → [`write`] swaps the
+//! new site into the output directory. [`pipeline`] strings the stages together and
+//! [`cmd`] holds the subcommands. See `docs/ARCHITECTURE.md`.
+
+pub mod cmd;
+pub mod config;
+pub mod diagnostics;
+pub mod link;
+pub mod load;
+pub mod parse;
+pub mod pipeline;
+pub mod render;
+pub mod shell;
+pub mod site;
+pub mod urls;
+pub mod write;

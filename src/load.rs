@@ -1,0 +1,404 @@
+//! Reads a project from disk: `ppdocs.toml`, every file under `content/`, and the theme.
+//!
+//! This is the only module that reads the project. It turns environment trouble into
+//! diagnostics that name the file, and hands the rest of the pipeline plain text in memory.
+//! Static files (images, attachments) are only listed here; `write` streams them to the
+//! output so large files never sit in memory.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use include_dir::{Dir, include_dir};
+use rayon::prelude::*;
+
+use crate::config::{self, Config};
+use crate::diagnostics::{Code, Diagnostic, Sources};
+
+/// The default theme, compiled into the binary so a build needs no theme on disk.
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// Content files larger than this are refused rather than risking the machine's memory.
+pub const MAX_CONTENT_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The folder under the project root that holds the Markdown sources.
+pub const CONTENT_DIR: &str = "content";
+
+/// A Markdown file under `content/`.
+#[derive(Clone, Debug)]
+pub struct ContentFile {
+    /// Relative to the project root, with `/` separators: `content/security-checklist.md`.
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    /// Files under an `includes/` folder are pulled in by `[!INCLUDE]`, not published as pages.
+    pub is_partial: bool,
+}
+
+/// A file under `content/` that is copied to the output as it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaticFile {
+    /// Relative to `content/`, which is also its path in the output.
+    pub output: String,
+    pub source: PathBuf,
+}
+
+/// The theme after overrides: template sources and static assets by name.
+#[derive(Clone, Debug)]
+pub struct Theme {
+    pub name: String,
+    /// `(name, source)`, e.g. `("section.html", "...")`.
+    pub templates: BTreeMap<String, String>,
+    /// Written under `assets/` in the output.
+    pub static_files: BTreeMap<String, Cow<'static, [u8]>>,
+}
+
+/// Everything the pipeline needs from disk.
+#[derive(Clone, Debug)]
+pub struct Project {
+    pub root: PathBuf,
+    pub config: Config,
+    pub content: Vec<ContentFile>,
+    pub static_files: Vec<StaticFile>,
+    pub theme: Theme,
+    pub sources: Sources,
+}
+
+/// Loads the project at `root`. Environment failures (no such folder) are `Err`; problems
+/// with the project's files come back as diagnostics beside a best-effort project.
+pub fn load_project(root: &Path) -> anyhow::Result<(Project, Vec<Diagnostic>)> {
+    if !root.is_dir() {
+        bail!("project root {} is not a directory", root.display());
+    }
+    let root = root
+        .canonicalize()
+        .with_context(|| format!("resolving {}", root.display()))?;
+    let mut diagnostics = Vec::new();
+    let mut sources = Sources::default();
+
+    let config_path = root.join(config::FILE_NAME);
+    let config = if config_path.is_file() {
+        let text = fs::read_to_string(&config_path)
+            .with_context(|| format!("reading {}", config_path.display()))?;
+        let text = strip_bom(&text).to_string();
+        sources.insert(PathBuf::from(config::FILE_NAME), Arc::from(text.as_str()));
+        Config::parse(&text, Path::new(config::FILE_NAME)).unwrap_or_else(|d| {
+            diagnostics.push(d);
+            Config::default()
+        })
+    } else {
+        Config::default()
+    };
+
+    let (content, static_files) = read_content(&root, &mut diagnostics);
+    for file in &content {
+        sources.insert(file.path.clone(), file.text.clone());
+    }
+    let theme = load_theme(&root, &config.theme, &mut diagnostics);
+
+    let project = Project {
+        root,
+        config,
+        content,
+        static_files,
+        theme,
+        sources,
+    };
+    Ok((project, diagnostics))
+}
+
+fn read_content(
+    root: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<ContentFile>, Vec<StaticFile>) {
+    let content_dir = root.join(CONTENT_DIR);
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::ContentMissing,
+                format!("no `{CONTENT_DIR}/` folder in {}", root.display()),
+            )
+            .with_help(
+                "run `ppdocs init` to create a project here, or pass `--root` to point at one",
+            ),
+        );
+        return (Vec::new(), Vec::new());
+    }
+
+    let mut markdown = Vec::new();
+    let mut static_files = Vec::new();
+    let walker = walkdir::WalkDir::new(&content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().map(|p| relative(root, p)).unwrap_or_default();
+                diagnostics.push(
+                    Diagnostic::error(Code::FileUnreadable, format!("cannot read {}: {err}", path.display()))
+                        .in_file(path)
+                        .with_help("check the file's permissions, and that no symlink points back at a parent folder"),
+                );
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = relative(root, entry.path());
+        if rel.extension().is_some_and(|e| e == "md") {
+            markdown.push(rel);
+        } else {
+            let output = rel
+                .strip_prefix(CONTENT_DIR)
+                .unwrap_or(&rel)
+                .to_string_lossy()
+                .replace('\\', "/");
+            static_files.push(StaticFile {
+                output,
+                source: entry.path().to_path_buf(),
+            });
+        }
+    }
+
+    let results: Vec<Result<ContentFile, Diagnostic>> = markdown
+        .into_par_iter()
+        .map(|rel| read_markdown(root, rel))
+        .collect();
+    let mut content = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(file) => content.push(file),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    (content, static_files)
+}
+
+fn read_markdown(root: &Path, rel: PathBuf) -> Result<ContentFile, Diagnostic> {
+    let abs = root.join(&rel);
+    let unreadable = |err: std::io::Error| {
+        Diagnostic::error(
+            Code::FileUnreadable,
+            format!("cannot read {}: {err}", rel.display()),
+        )
+        .in_file(&rel)
+    };
+    let size = fs::metadata(&abs).map_err(unreadable)?.len();
+    if size > MAX_CONTENT_FILE_BYTES {
+        return Err(Diagnostic::error(
+            Code::FileUnreadable,
+            format!(
+                "{} is {} MiB; ppdocs accepts Markdown files up to {} MiB",
+                rel.display(),
+                size / (1024 * 1024),
+                MAX_CONTENT_FILE_BYTES / (1024 * 1024)
+            ),
+        )
+        .in_file(&rel)
+        .with_help("split the page into several files"));
+    }
+    let bytes = fs::read(&abs).map_err(unreadable)?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            return Err(Diagnostic::error(
+                Code::InvalidUtf8,
+                format!("{} is not valid UTF-8 (byte {at})", rel.display()),
+            )
+            .in_file(&rel)
+            .with_help("save the file as UTF-8 in your editor"));
+        }
+    };
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    let is_partial = rel.components().any(|c| c.as_os_str() == "includes");
+    Ok(ContentFile {
+        path: rel,
+        text: Arc::from(text),
+        is_partial,
+    })
+}
+
+/// Hidden files and the temporary files editors leave beside the ones they save.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bck")
+        || name.contains("___jb_")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.starts_with("~$")
+}
+
+fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// `root/content/a.md` → `content/a.md`.
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn load_theme(root: &Path, name: &str, diagnostics: &mut Vec<Diagnostic>) -> Theme {
+    let mut theme = Theme {
+        name: name.to_string(),
+        templates: BTreeMap::new(),
+        static_files: BTreeMap::new(),
+    };
+    for file in embedded_files(&DEFAULT_THEME) {
+        let path = file.path().to_string_lossy().replace('\\', "/");
+        if let Some(name) = path.strip_prefix("templates/") {
+            let text = String::from_utf8_lossy(file.contents()).into_owned();
+            theme.templates.insert(name.to_string(), text);
+        } else if let Some(name) = path.strip_prefix("static/") {
+            theme
+                .static_files
+                .insert(name.to_string(), Cow::Borrowed(file.contents()));
+        }
+    }
+
+    let dir = root.join("themes").join(name);
+    if !dir.is_dir() {
+        if name != "default" {
+            let available = available_themes(root);
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UnknownTheme,
+                    format!("theme `{name}` not found: there is no folder themes/{name}/"),
+                )
+                .in_file(config::FILE_NAME)
+                .with_help(format!(
+                    "available themes: {}; create themes/{name}/templates/ or fix `theme` in ppdocs.toml",
+                    available.join(", ")
+                )),
+            );
+        }
+        return theme;
+    }
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) if entry.file_type().is_file() => entry,
+            Ok(_) => continue,
+            Err(err) => {
+                diagnostics.push(Diagnostic::error(
+                    Code::ThemeFileUnreadable,
+                    format!("cannot read theme {name}: {err}"),
+                ));
+                continue;
+            }
+        };
+        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if is_ignored(entry.file_name().to_string_lossy().as_ref()) {
+            continue;
+        }
+        let bytes = match fs::read(entry.path()) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::ThemeFileUnreadable,
+                        format!("cannot read {rel}: {err}"),
+                    )
+                    .in_file(relative(root, entry.path())),
+                );
+                continue;
+            }
+        };
+        if let Some(template) = rel.strip_prefix("templates/") {
+            match String::from_utf8(bytes) {
+                Ok(text) => {
+                    theme.templates.insert(template.to_string(), text);
+                }
+                Err(_) => diagnostics.push(
+                    Diagnostic::error(
+                        Code::ThemeFileUnreadable,
+                        format!("template {rel} is not UTF-8"),
+                    )
+                    .in_file(relative(root, entry.path())),
+                ),
+            }
+        } else if let Some(asset) = rel.strip_prefix("static/") {
+            theme
+                .static_files
+                .insert(asset.to_string(), Cow::Owned(bytes));
+        }
+    }
+    theme
+}
+
+fn embedded_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(dir) = stack.pop() {
+        files.extend(dir.files());
+        stack.extend(dir.dirs());
+    }
+    files
+}
+
+fn available_themes(root: &Path) -> Vec<String> {
+    let mut names = vec!["default".to_string()];
+    if let Ok(entries) = fs::read_dir(root.join("themes")) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.path().is_dir() && name != "default" {
+                names.push(name);
+            }
+        }
+    }
+    names.sort();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for name in [
+            ".git",
+            "a.md~",
+            ".a.md.swp",
+            "#a.md#",
+            "a.md___jb_tmp___",
+            "~$report.docx",
+            "x.bck",
+        ] {
+            assert!(is_ignored(name), "{name}");
+        }
+        for name in ["a.md", "policy-export.json", "my file #1.md"] {
+            assert!(!is_ignored(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn embedded_theme_has_the_core_templates() {
+        let mut diagnostics = Vec::new();
+        let theme = load_theme(Path::new("/nonexistent"), "default", &mut diagnostics);
+        assert!(diagnostics.is_empty());
+        for name in [
+            "base.html",
+            "index.html",
+            "article.html",
+            "section.html",
+            "page.html",
+            "404.html",
+        ] {
+            assert!(theme.templates.contains_key(name), "{name}");
+        }
+        assert!(theme.static_files.contains_key("style.css"));
+    }
+}

@@ -1,0 +1,141 @@
+//! The `ppdocs` command line: parses arguments and maps results to exit codes. The work is
+//! done by the library (`ppdocs::cmd`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use ppdocs::cmd::{build, check, init};
+use ppdocs::shell::{Shell, Verbosity};
+
+/// Build the Power Platform security site: checklists, evidence, compliance records.
+#[derive(Parser)]
+#[command(name = "ppdocs", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    #[command(flatten)]
+    global: GlobalArgs,
+}
+
+#[derive(Args)]
+struct GlobalArgs {
+    /// The project folder (holding content/ and ppdocs.toml) [default: current folder]
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Print only errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more detail, such as how long each stage took
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// When to use colours
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    color: ColorWhen,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorWhen {
+    /// Only when writing to a terminal
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into site/ (or --output)
+    #[command(
+        long_about = "Build the site.\n\nReads content/, ppdocs.toml and themes/ under --root, and writes the site \
+        into a temporary folder beside the output; the previous site is replaced only when the whole build \
+        succeeded. Exits with status 1 if the project has errors, which are printed with file:line:column."
+    )]
+    Build {
+        /// Where to write the site [default: ROOT/site]
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// The URL the site will be published at, e.g. https://contoso.github.io/security/
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Replace the output folder even if ppdocs did not create it
+        #[arg(long)]
+        force: bool,
+    },
+    /// Validate the project without writing anything (for CI)
+    #[command(
+        long_about = "Validate the project without writing anything.\n\nParses every page, checks task IDs, \
+        includes, links and templates, prints a summary, and exits with status 1 if there are errors."
+    )]
+    Check {
+        /// Output format: text for people, json for scripts
+        #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+        format: FormatArg,
+    },
+    /// Create a new project: ppdocs.toml, content/ with the security checklist, .gitignore
+    Init {
+        /// Folder to create the project in [default: --root, or the current folder]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let global = &cli.global;
+    match global.color {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    }
+    .write_global();
+    let verbosity = if global.quiet {
+        Verbosity::Quiet
+    } else if global.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    let shell = Shell::new(verbosity);
+    let root = global.root.clone().unwrap_or_else(|| PathBuf::from("."));
+
+    let result = match cli.command {
+        Command::Build {
+            output,
+            base_url,
+            force,
+        } => build::run(
+            &build::BuildOptions {
+                root,
+                output,
+                base_url,
+                force,
+            },
+            &shell,
+        ),
+        Command::Check { format } => check::run(
+            &check::CheckOptions {
+                root,
+                format: match format {
+                    FormatArg::Text => check::Format::Text,
+                    FormatArg::Json => check::Format::Json,
+                },
+            },
+            &shell,
+        ),
+        Command::Init { dir } => init::run(&dir.unwrap_or(root), &shell).map(|()| true),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(err) => {
+            shell.error(&err);
+            ExitCode::FAILURE
+        }
+    }
+}

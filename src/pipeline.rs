@@ -1,0 +1,69 @@
+//! The stages in order, shared by `build` and `check`: parse → link → render, stopping at
+//! the first stage that found errors so later stages never see a broken site.
+
+use std::time::{Duration, Instant};
+
+use crate::diagnostics::{self, Diagnostic};
+use crate::load::Project;
+use crate::render::{self, OutputFile};
+use crate::site::Site;
+use crate::{link, parse};
+
+/// A site ready to be written.
+pub struct Built {
+    pub site: Site,
+    pub files: Vec<OutputFile>,
+}
+
+/// How long each stage took, for `-v`.
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let value = f();
+        self.stages.push((stage, start.elapsed()));
+        value
+    }
+}
+
+/// The result of running the pipeline: the site when there were no errors, and every
+/// diagnostic found on the way (sorted).
+pub struct Outcome {
+    pub built: Option<Built>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub timings: Timings,
+}
+
+/// Runs parse, link and render over a loaded project. `diagnostics` are those `load` found.
+pub fn run(project: &Project, mut diagnostics: Vec<Diagnostic>) -> Outcome {
+    let mut timings = Timings::default();
+    let (documents, found) = timings.time("parse", || parse::parse_project(project));
+    diagnostics.extend(found);
+    let (site, found) = timings.time("link", || link::link(project, documents));
+    diagnostics.extend(found);
+    diagnostics::sort(&mut diagnostics);
+    if diagnostics::count_errors(&diagnostics) > 0 {
+        return Outcome {
+            built: None,
+            diagnostics,
+            timings,
+        };
+    }
+    let rendered = timings.time("render", || render::render(&site, &project.theme));
+    let built = match rendered {
+        Ok(files) => Some(Built { site, files }),
+        Err(errors) => {
+            diagnostics.extend(errors);
+            None
+        }
+    };
+    Outcome {
+        built,
+        diagnostics,
+        timings,
+    }
+}

@@ -1,0 +1,135 @@
+//! Where each source lands in the output, and the relative URLs between output files.
+//!
+//! Every internal link ppdocs writes is relative to the page and names a file
+//! (`../threat-protection/index.html`), so one output works at a domain root, under a
+//! sub-path, and from `file://`.
+
+use std::path::Path;
+
+use crate::load::CONTENT_DIR;
+
+/// `content/foo/Bar Baz.md` → `foo/bar-baz/index.html`; `content/index.md` → `index.html`.
+pub fn page_output(source: &Path) -> String {
+    let rel = source.strip_prefix(CONTENT_DIR).unwrap_or(source);
+    let mut parts: Vec<String> = rel
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .map(|c| slugify(&c.as_os_str().to_string_lossy()))
+        .collect();
+    let stem = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy())
+        .unwrap_or_default();
+    if stem != "index" && stem != "_index" {
+        parts.push(slugify(&stem));
+    }
+    parts.push("index.html".to_string());
+    parts.join("/")
+}
+
+/// `content/media/a.png` → `media/a.png`: static files keep their names.
+pub fn static_output(source: &Path) -> String {
+    let rel = source.strip_prefix(CONTENT_DIR).unwrap_or(source);
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+/// A URL slug: lowercase ASCII letters, digits and single dashes (Unicode is transliterated).
+pub fn slugify(text: &str) -> String {
+    let slug = slug::slugify(text);
+    if slug.is_empty() {
+        "page".to_string()
+    } else {
+        slug
+    }
+}
+
+/// The URL of `to` (an output path) as seen from the page at `from` (an output path).
+pub fn relative(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len() - 1];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts[..to_parts.len() - 1])
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut url = "../".repeat(from_dirs.len() - common);
+    url.push_str(&encode_path(&to_parts[common..].join("/")));
+    url
+}
+
+/// `../` repeated once per folder of `page`: the way back to the output root.
+pub fn root_prefix(page: &str) -> String {
+    "../".repeat(page.matches('/').count())
+}
+
+/// Percent-encodes what may not appear raw in a URL path (spaces, `#`, `%`, `?`, ...).
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b'/'
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b'+'
+            | b','
+            | b';'
+            | b'='
+            | b':'
+            | b'@' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_become_folders_with_index_html() {
+        assert_eq!(
+            page_output(Path::new("content/security-checklist.md")),
+            "security-checklist/index.html"
+        );
+        assert_eq!(page_output(Path::new("content/index.md")), "index.html");
+        assert_eq!(
+            page_output(Path::new("content/guides/index.md")),
+            "guides/index.html"
+        );
+        assert_eq!(
+            page_output(Path::new("content/My Notes/Q1 #2 (50%).md")),
+            "my-notes/q1-2-50/index.html"
+        );
+    }
+
+    #[test]
+    fn relative_urls_name_files() {
+        assert_eq!(relative("index.html", "a/index.html"), "a/index.html");
+        assert_eq!(
+            relative("a/b/index.html", "a/c/index.html"),
+            "../c/index.html"
+        );
+        assert_eq!(relative("a/index.html", "index.html"), "../index.html");
+        assert_eq!(
+            relative("a/b/index.html", "media/x y#1.png"),
+            "../../media/x%20y%231.png"
+        );
+        assert_eq!(root_prefix("a/b/index.html"), "../../");
+        assert_eq!(root_prefix("index.html"), "");
+    }
+}
