@@ -102,7 +102,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.code, Code::ConfigInvalid);
         assert!(err.message.contains("theem"), "{}", err.message);
-        assert_eq!(err.span.unwrap().start, 12);
+        assert_eq!(err.span.as_ref().unwrap().start, 12);
     }
 
     #[test]

@@ -374,7 +374,7 @@ mod tests {
         assert_eq!(derive_prefix("Identity and access management"), "IAM");
         assert_eq!(derive_prefix("Compliance"), "CO");
         assert_eq!(derive_prefix("Workload security"), "WS");
-        assert_eq!(derive_prefix("Sécurité des données"), "SD");
+        assert_eq!(derive_prefix("Sécurité des données"), "SDD");
         assert_eq!(derive_prefix("!!!"), "S");
     }
 

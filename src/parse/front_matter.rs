@@ -241,7 +241,7 @@ mod tests {
         let yaml = "title: A\nbad: [unclosed\n";
         let err = parse(yaml, 4, path()).unwrap_err();
         assert_eq!(err.code, Code::FrontMatterInvalid);
-        assert!(err.span.unwrap().start >= 4 + 9, "{:?}", err.span);
+        assert!(err.span.clone().unwrap().start >= 4 + 9, "{:?}", err.span);
     }
 
     #[test]

@@ -446,30 +446,27 @@ impl Rewriter<'_> {
                 continue;
             }
             let rest = &line[at..];
-            if rest.len() > 9 && rest[2..9].eq_ignore_ascii_case("include") {
-                if let Some((target, consumed)) = parse_include(rest) {
-                    out.push_str(&line[last..at]);
-                    let span = src_start + at..src_start + at + consumed;
-                    if let Some((path, text, body_offset)) =
-                        self.resolve_include(&target, stack, span)
-                    {
-                        stack.push(path);
-                        let mut nested = Vec::new();
-                        let inner = preprocess_nested(
-                            &text[body_offset..],
-                            body_offset,
-                            stack,
-                            self.index,
-                            &mut nested,
-                        );
-                        self.diagnostics.extend(nested);
-                        stack.pop();
-                        out.push_str(inner.trim().replace('\n', " ").as_str());
-                    }
-                    last = at + consumed;
-                    changed = true;
-                    continue;
+            if let Some((target, consumed)) = parse_include(rest) {
+                out.push_str(&line[last..at]);
+                let span = src_start + at..src_start + at + consumed;
+                if let Some((path, text, body_offset)) = self.resolve_include(&target, stack, span)
+                {
+                    stack.push(path);
+                    let mut nested = Vec::new();
+                    let inner = preprocess_nested(
+                        &text[body_offset..],
+                        body_offset,
+                        stack,
+                        self.index,
+                        &mut nested,
+                    );
+                    self.diagnostics.extend(nested);
+                    stack.pop();
+                    out.push_str(inner.trim().replace('\n', " ").as_str());
                 }
+                last = at + consumed;
+                changed = true;
+                continue;
             }
             let name: String = rest[2..]
                 .chars()
@@ -752,7 +749,7 @@ mod tests {
         let at = out.text.find("Shared").unwrap();
         let (file, span) = out.origin(at..at + 6);
         assert_eq!(file, Path::new("content/includes/shared.md"));
-        assert_eq!(span.start, 16);
+        assert_eq!(span.start, 17);
     }
 
     #[test]

@@ -1,0 +1,178 @@
+//! The fixture harness: copies `tests/fixtures/<name>` (or the example project) into a
+//! temporary folder, runs the real `ppdocs` binary on it, and reads the output back.
+
+#![allow(dead_code)] // Each test file uses a different part of the harness.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use scraper::{Html, Selector};
+
+pub struct TestProject {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+impl TestProject {
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Self {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        Self::copy_of(&source, &["content", "themes", "ppdocs.toml"])
+    }
+
+    /// A copy of the example project at the repository root.
+    pub fn example() -> Self {
+        Self::copy_of(
+            Path::new(env!("CARGO_MANIFEST_DIR")),
+            &["content", "ppdocs.toml"],
+        )
+    }
+
+    /// An empty project folder.
+    pub fn empty() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("project");
+        fs::create_dir_all(&root).unwrap();
+        TestProject { _dir: dir, root }
+    }
+
+    fn copy_of(source: &Path, entries: &[&str]) -> Self {
+        let project = Self::empty();
+        for entry in entries {
+            let from = source.join(entry);
+            if from.exists() {
+                copy_recursively(&from, &project.root.join(entry));
+            }
+        }
+        project
+    }
+
+    pub fn write(&self, path: &str, text: &str) {
+        let path = self.root.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        fs::read_to_string(self.root.join(path)).unwrap_or_else(|e| panic!("reading {path}: {e}"))
+    }
+
+    /// Runs `ppdocs <args> --root ROOT` and returns its output.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::cargo_bin("ppdocs")
+            .unwrap()
+            .args(args)
+            .arg("--root")
+            .arg(&self.root)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    }
+
+    /// Builds into `ROOT/site` and panics with the output if the build fails.
+    pub fn build(&self) -> Output {
+        let output = self.run(&["build"]);
+        assert!(
+            output.status.success(),
+            "build failed:\n{}",
+            stderr(&output)
+        );
+        output
+    }
+
+    /// Builds and expects failure; returns stderr.
+    pub fn build_fails(&self) -> String {
+        let output = self.run(&["build"]);
+        assert!(
+            !output.status.success(),
+            "build unexpectedly succeeded:\n{}",
+            stderr(&output)
+        );
+        stderr(&output)
+    }
+
+    /// An output file of `ROOT/site`, parsed.
+    pub fn page(&self, path: &str) -> Page {
+        Page(Html::parse_document(&self.read(&format!("site/{path}"))))
+    }
+
+    pub fn site_file(&self, path: &str) -> PathBuf {
+        self.root.join("site").join(path)
+    }
+}
+
+pub struct Page(pub Html);
+
+impl Page {
+    pub fn select(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
+        let selector = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
+        self.0.select(&selector).collect()
+    }
+
+    pub fn text(&self, css: &str) -> String {
+        self.select(css)
+            .iter()
+            .map(|e| e.text().collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    pub fn attr(&self, css: &str, attr: &str) -> Vec<String> {
+        self.select(css)
+            .iter()
+            .filter_map(|e| e.value().attr(attr).map(str::to_string))
+            .collect()
+    }
+
+    /// All visible text of the page.
+    pub fn body_text(&self) -> String {
+        self.text("body")
+    }
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn copy_recursively(from: &Path, to: &Path) {
+    if from.is_dir() {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy_recursively(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        fs::copy(from, to).unwrap();
+    }
+}
+
+/// Every file under `dir`, relative, with its bytes, sorted.
+pub fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                files.push((rel, fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
