@@ -201,3 +201,12 @@ fn hostile_markdown_does_not_panic() {
     let message = stderr(&output);
     assert!(!message.contains("panicked"), "{message}");
 }
+
+#[test]
+fn diagnostics_read_like_rustc() {
+    let project = TestProject::fixture("bad-row");
+    let message = project
+        .build_fails()
+        .replace(&project.root.display().to_string(), "[ROOT]");
+    insta::assert_snapshot!(message);
+}
