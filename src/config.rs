@@ -26,6 +26,8 @@ pub struct Config {
     pub language: String,
     /// Root-relative Learn links (`/power-platform/...`) are rewritten onto this site.
     pub learn_base_url: String,
+    /// Done tasks whose evidence expires within this many days are flagged for review.
+    pub review_window_days: u64,
 }
 
 impl Default for Config {
@@ -37,6 +39,7 @@ impl Default for Config {
             theme: "default".to_string(),
             language: "en".to_string(),
             learn_base_url: "https://learn.microsoft.com".to_string(),
+            review_window_days: 30,
         }
     }
 }

@@ -68,6 +68,13 @@ codes! {
     LinkBroken => "link-broken": "A relative link points at a file that does not exist.",
     AnchorBroken => "anchor-broken": "A link's `#fragment` names no heading of its target page.",
     OutputConflict => "output-conflict": "Two sources would be written to the same output file.",
+    EvidenceInvalid => "evidence-invalid": "An evidence file has a missing, unknown or malformed field.",
+    EvidenceUnknownTask => "evidence-unknown-task": "An evidence record names a task ID that no checklist has.",
+    AttachmentInvalid => "attachment-invalid": "An attachment is missing, absolute, or outside the project.",
+    FrameworksInvalid => "frameworks-invalid": "`content/frameworks.yaml` is malformed or names an unknown task.",
+    FrameworkUnknown => "framework-unknown": "An evidence record names a framework `frameworks.yaml` does not define.",
+    LockInvalid => "lock-invalid": "`ppdocs.lock` cannot be read.",
+    LockOutdated => "lock-outdated": "Tasks were added, removed or reworded since `ppdocs lock` last ran.",
 }
 
 /// A problem found in the project, with where it is and how to fix it.

@@ -27,14 +27,40 @@ pub const MAX_CONTENT_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// The folder under the project root that holds the Markdown sources.
 pub const CONTENT_DIR: &str = "content";
 
-/// A Markdown file under `content/`.
+/// The folder under `content/` that holds evidence records and their attachments.
+pub const EVIDENCE_DIR: &str = "content/evidence";
+
+/// The framework mapping file.
+pub const FRAMEWORKS_FILE: &str = "content/frameworks.yaml";
+
+/// The file that pins task IDs to task text; written only by `ppdocs lock`.
+pub const LOCK_FILE: &str = "ppdocs.lock";
+
+/// What a text file under `content/` is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContentKind {
+    /// A Markdown page.
+    Page,
+    /// Markdown under an `includes/` folder, pulled in by `[!INCLUDE]`, not a page itself.
+    Partial,
+    /// An evidence record under `content/evidence/` (`.md`, `.yaml` or `.yml`).
+    Evidence,
+}
+
+/// A text file under `content/`.
 #[derive(Clone, Debug)]
 pub struct ContentFile {
     /// Relative to the project root, with `/` separators: `content/security-checklist.md`.
     pub path: PathBuf,
     pub text: Arc<str>,
-    /// Files under an `includes/` folder are pulled in by `[!INCLUDE]`, not published as pages.
-    pub is_partial: bool,
+    pub kind: ContentKind,
+}
+
+/// The SHA-256 and size of a file, so an auditor can verify a copy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Digest {
+    pub sha256: String,
+    pub size: u64,
 }
 
 /// A file under `content/` that is copied to the output as it is.
@@ -43,6 +69,11 @@ pub struct StaticFile {
     /// Relative to `content/`, which is also its path in the output.
     pub output: String,
     pub source: PathBuf,
+    /// Files under `content/evidence/` are attachments: hashed, and published only when a
+    /// record names them. `None` for other files, or when the file could not be read.
+    pub digest: Option<Digest>,
+    /// A symlink (or a file inside a symlinked folder) that resolves outside the project.
+    pub outside_project: bool,
 }
 
 /// The theme after overrides: template sources and static assets by name.
@@ -62,6 +93,10 @@ pub struct Project {
     pub config: Config,
     pub content: Vec<ContentFile>,
     pub static_files: Vec<StaticFile>,
+    /// `content/frameworks.yaml`, when present.
+    pub frameworks: Option<ContentFile>,
+    /// `ppdocs.lock`, when present.
+    pub lock: Option<Arc<str>>,
     pub theme: Theme,
     pub sources: Sources,
 }
@@ -92,10 +127,15 @@ pub fn load_project(root: &Path) -> anyhow::Result<(Project, Vec<Diagnostic>)> {
         Config::default()
     };
 
-    let (content, static_files) = read_content(&root, &mut diagnostics);
+    let (mut content, static_files) = read_content(&root, &mut diagnostics);
     for file in &content {
         sources.insert(file.path.clone(), file.text.clone());
     }
+    let frameworks = content
+        .iter()
+        .position(|f| f.path == Path::new(FRAMEWORKS_FILE))
+        .map(|i| content.remove(i));
+    let lock = read_optional_text(&root, LOCK_FILE, &mut sources)?;
     let theme = load_theme(&root, &config.theme, &mut diagnostics);
 
     let project = Project {
@@ -103,10 +143,28 @@ pub fn load_project(root: &Path) -> anyhow::Result<(Project, Vec<Diagnostic>)> {
         config,
         content,
         static_files,
+        frameworks,
+        lock,
         theme,
         sources,
     };
     Ok((project, diagnostics))
+}
+
+/// Reads a small text file of the project root if it exists, recording it as a source.
+fn read_optional_text(
+    root: &Path,
+    name: &str,
+    sources: &mut Sources,
+) -> anyhow::Result<Option<Arc<str>>> {
+    let path = root.join(name);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let text: Arc<str> = Arc::from(strip_bom(&text));
+    sources.insert(PathBuf::from(name), text.clone());
+    Ok(Some(text))
 }
 
 fn read_content(
@@ -127,7 +185,7 @@ fn read_content(
         return (Vec::new(), Vec::new());
     }
 
-    let mut markdown = Vec::new();
+    let mut texts = Vec::new();
     let mut static_files = Vec::new();
     let walker = walkdir::WalkDir::new(&content_dir)
         .follow_links(true)
@@ -151,24 +209,39 @@ fn read_content(
             continue;
         }
         let rel = relative(root, entry.path());
-        if rel.extension().is_some_and(|e| e == "md") {
-            markdown.push(rel);
+        if text_kind(&rel).is_some() {
+            texts.push(rel);
         } else {
             let output = rel
                 .strip_prefix(CONTENT_DIR)
                 .unwrap_or(&rel)
                 .to_string_lossy()
                 .replace('\\', "/");
-            static_files.push(StaticFile {
-                output,
-                source: entry.path().to_path_buf(),
-            });
+            static_files.push((rel, output, entry.path().to_path_buf()));
         }
     }
 
-    let results: Vec<Result<ContentFile, Diagnostic>> = markdown
+    let static_files = static_files
         .into_par_iter()
-        .map(|rel| read_markdown(root, rel))
+        .map(|(rel, output, source)| {
+            let is_attachment = rel.starts_with(EVIDENCE_DIR);
+            StaticFile {
+                outside_project: source
+                    .canonicalize()
+                    .map_or(true, |real| !real.starts_with(root)),
+                digest: if is_attachment {
+                    digest(&source).ok()
+                } else {
+                    None
+                },
+                output,
+                source,
+            }
+        })
+        .collect();
+    let results: Vec<Result<ContentFile, Diagnostic>> = texts
+        .into_par_iter()
+        .map(|rel| read_text(root, rel))
         .collect();
     let mut content = Vec::with_capacity(results.len());
     for result in results {
@@ -180,7 +253,50 @@ fn read_content(
     (content, static_files)
 }
 
-fn read_markdown(root: &Path, rel: PathBuf) -> Result<ContentFile, Diagnostic> {
+/// Which text files under `content/` ppdocs reads, and as what; `None` for static files.
+fn text_kind(rel: &Path) -> Option<ContentKind> {
+    let extension = rel.extension()?.to_str()?;
+    if rel.starts_with(EVIDENCE_DIR) {
+        return matches!(extension, "md" | "yaml" | "yml").then_some(ContentKind::Evidence);
+    }
+    if rel == Path::new(FRAMEWORKS_FILE) {
+        return Some(ContentKind::Partial);
+    }
+    if extension != "md" {
+        return None;
+    }
+    if rel.components().any(|c| c.as_os_str() == "includes") {
+        Some(ContentKind::Partial)
+    } else {
+        Some(ContentKind::Page)
+    }
+}
+
+/// SHA-256 and size of a file, read in chunks so large attachments never sit in memory.
+fn digest(path: &Path) -> std::io::Result<Digest> {
+    use sha2::Digest as _;
+    use std::io::Read;
+    let mut file = fs::File::open(path)?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buffer[..n]);
+    }
+    let sha256 = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(Digest { sha256, size })
+}
+
+fn read_text(root: &Path, rel: PathBuf) -> Result<ContentFile, Diagnostic> {
     let abs = root.join(&rel);
     let unreadable = |err: std::io::Error| {
         Diagnostic::error(
@@ -194,7 +310,7 @@ fn read_markdown(root: &Path, rel: PathBuf) -> Result<ContentFile, Diagnostic> {
         return Err(Diagnostic::error(
             Code::FileUnreadable,
             format!(
-                "{} is {} MiB; ppdocs accepts Markdown files up to {} MiB",
+                "{} is {} MiB; ppdocs accepts text files up to {} MiB",
                 rel.display(),
                 size / (1024 * 1024),
                 MAX_CONTENT_FILE_BYTES / (1024 * 1024)
@@ -220,11 +336,11 @@ fn read_markdown(root: &Path, rel: PathBuf) -> Result<ContentFile, Diagnostic> {
         Some(rest) => rest.to_string(),
         None => text,
     };
-    let is_partial = rel.components().any(|c| c.as_os_str() == "includes");
+    let kind = text_kind(&rel).unwrap_or(ContentKind::Page);
     Ok(ContentFile {
         path: rel,
         text: Arc::from(text),
-        is_partial,
+        kind,
     })
 }
 

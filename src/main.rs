@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use ppdocs::cmd::{build, check, init};
+use chrono::NaiveDate;
+use ppdocs::cmd::{build, check, init, lock};
 use ppdocs::shell::{Shell, Verbosity};
 
 /// Build the Power Platform security site: checklists, evidence, compliance records.
@@ -61,6 +62,9 @@ enum Command {
         /// Replace the output folder even if ppdocs did not create it
         #[arg(long)]
         force: bool,
+        /// Compute task statuses for this day (YYYY-MM-DD) instead of today
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
     },
     /// Validate the project without writing anything (for CI)
     #[command(
@@ -71,6 +75,23 @@ enum Command {
         /// Output format: text for people, json for scripts
         #[arg(long, value_enum, default_value_t = FormatArg::Text)]
         format: FormatArg,
+        /// Compute task statuses for this day (YYYY-MM-DD) instead of today
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        /// Also fail when this condition is met (repeatable)
+        #[arg(long, value_enum, value_name = "CONDITION")]
+        deny: Vec<DenyArg>,
+    },
+    /// Pin task IDs to task text in ppdocs.lock, so they survive checklist updates
+    #[command(
+        long_about = "Pin task IDs to task text in ppdocs.lock.\n\nRun it after `ppdocs init` and whenever you \
+        accept an updated checklist: ppdocs then matches tasks to the lock by text, so inserted, removed or \
+        reworded rows never move an ID (or the evidence that names it). Commit ppdocs.lock with your content."
+    )]
+    Lock {
+        /// The day recorded for changed wording (YYYY-MM-DD) [default: today]
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
     },
     /// Create a new project: ppdocs.toml, content/ with the security checklist, .gitignore
     Init {
@@ -83,6 +104,16 @@ enum Command {
 enum FormatArg {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DenyArg {
+    /// A task's evidence has expired
+    Expired,
+    /// A done task's evidence expires within the review window
+    DueForReview,
+    /// There are warnings
+    Warnings,
 }
 
 fn main() -> ExitCode {
@@ -109,25 +140,41 @@ fn main() -> ExitCode {
             output,
             base_url,
             force,
+            as_of,
         } => build::run(
             &build::BuildOptions {
                 root,
                 output,
                 base_url,
                 force,
+                as_of,
             },
             &shell,
         ),
-        Command::Check { format } => check::run(
+        Command::Check {
+            format,
+            as_of,
+            deny,
+        } => check::run(
             &check::CheckOptions {
                 root,
                 format: match format {
                     FormatArg::Text => check::Format::Text,
                     FormatArg::Json => check::Format::Json,
                 },
+                as_of,
+                deny: deny
+                    .into_iter()
+                    .map(|d| match d {
+                        DenyArg::Expired => check::Deny::Expired,
+                        DenyArg::DueForReview => check::Deny::DueForReview,
+                        DenyArg::Warnings => check::Deny::Warnings,
+                    })
+                    .collect(),
             },
             &shell,
         ),
+        Command::Lock { as_of } => lock::run(&root, as_of, &shell),
         Command::Init { dir } => init::run(&dir.unwrap_or(root), &shell).map(|()| true),
     };
     match result {

@@ -3,6 +3,8 @@
 
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
+
 use crate::diagnostics::{self, Diagnostic};
 use crate::load::Project;
 use crate::render::{self, OutputFile};
@@ -38,12 +40,13 @@ pub struct Outcome {
     pub timings: Timings,
 }
 
-/// Runs parse, link and render over a loaded project. `diagnostics` are those `load` found.
-pub fn run(project: &Project, mut diagnostics: Vec<Diagnostic>) -> Outcome {
+/// Runs parse, link and render over a loaded project. `diagnostics` are those `load` found;
+/// `as_of` is the day task statuses are computed for.
+pub fn run(project: &Project, mut diagnostics: Vec<Diagnostic>, as_of: NaiveDate) -> Outcome {
     let mut timings = Timings::default();
-    let (documents, found) = timings.time("parse", || parse::parse_project(project));
+    let (parsed, found) = timings.time("parse", || parse::parse_project(project));
     diagnostics.extend(found);
-    let (site, found) = timings.time("link", || link::link(project, documents));
+    let (site, found) = timings.time("link", || link::link(project, parsed, as_of));
     diagnostics.extend(found);
     diagnostics::sort(&mut diagnostics);
     if diagnostics::count_errors(&diagnostics) > 0 {

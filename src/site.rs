@@ -7,8 +7,11 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use chrono::NaiveDate;
+
 use crate::config::Config;
 use crate::parse::Document;
+use crate::parse::evidence::EvidenceRecord;
 
 /// A task's identifier: short, typable, unique across the site (`TP-02`, `SE:01`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -75,8 +78,86 @@ pub struct Task {
     pub html: String,
     pub text: String,
     pub status: Status,
+    /// Evidence about this task, as indices into [`Site::records`], newest first.
+    pub records: Vec<usize>,
+    /// From the newest record.
+    pub owner: Option<String>,
+    pub last_collected: Option<NaiveDate>,
+    pub expires: Option<NaiveDate>,
+    /// Done, but the evidence expires within the review window.
+    pub due_for_review: bool,
+    /// Frameworks whose controls this task addresses.
+    pub frameworks: Vec<String>,
+    /// When `ppdocs.lock` knows an earlier wording of this task.
+    pub text_change: Option<TextChange>,
     pub file: PathBuf,
     pub span: Range<usize>,
+}
+
+/// An earlier wording of a task, and when it changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextChange {
+    pub previous: String,
+    pub changed: NaiveDate,
+}
+
+/// An evidence record linked to its tasks and attachments.
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub evidence: EvidenceRecord,
+    /// Indices into [`Site::tasks`].
+    pub tasks: Vec<usize>,
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file attached to a record, copied into the site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attachment {
+    /// As written in the record.
+    pub name: String,
+    /// Output path: `evidence/threat-protection/rules.json`.
+    pub output: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// A regulation or standard and the tasks that address its controls.
+#[derive(Clone, Debug)]
+pub struct Framework {
+    pub id: String,
+    pub name: String,
+    pub url: Option<String>,
+    pub description: Option<String>,
+    pub controls: Vec<Control>,
+    /// Records tagged with this framework, as indices into [`Site::records`].
+    pub records: Vec<usize>,
+    pub output: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Control {
+    pub id: String,
+    pub title: String,
+    /// Indices into [`Site::tasks`].
+    pub tasks: Vec<usize>,
+}
+
+/// How the checklist differs from `ppdocs.lock`.
+#[derive(Clone, Debug, Default)]
+pub struct LockReport {
+    pub present: bool,
+    /// Tasks with no entry in the lock (indices into [`Site::tasks`]).
+    pub new: Vec<usize>,
+    /// Tasks matched to an entry with different text.
+    pub reworded: Vec<usize>,
+    /// IDs in the lock that no task has any more.
+    pub removed: Vec<String>,
+}
+
+impl LockReport {
+    pub fn is_current(&self) -> bool {
+        self.new.is_empty() && self.reworded.is_empty() && self.removed.is_empty()
+    }
 }
 
 /// A `##` section of a checklist article, which gets a page of its own.
@@ -90,6 +171,8 @@ pub struct Section {
     pub output: String,
     /// Indices into [`Site::tasks`].
     pub tasks: Range<usize>,
+    /// The section's compliance-record appendix.
+    pub appendix: String,
 }
 
 /// A page holding checklist tables.
@@ -126,8 +209,16 @@ pub struct Site {
     pub home: Option<Document>,
     pub articles: Vec<Article>,
     pub tasks: Vec<Task>,
-    /// Static files under `content/`: (output path, source path).
+    /// Files to copy into the site: (output path, source path). Attachments are included
+    /// only when a record names them.
     pub static_files: Vec<(String, PathBuf)>,
+    /// The day statuses are computed for (`--as-of`).
+    pub as_of: NaiveDate,
+    pub records: Vec<Record>,
+    pub frameworks: Vec<Framework>,
+    /// Files under `content/evidence/` that no record names (not published).
+    pub orphan_attachments: Vec<String>,
+    pub lock: LockReport,
 }
 
 impl Site {
@@ -142,6 +233,30 @@ impl Site {
             counts[slot] += 1;
         }
         counts
+    }
+
+    /// Indices of tasks whose latest evidence expired.
+    pub fn expired(&self) -> Vec<usize> {
+        (0..self.tasks.len())
+            .filter(|&i| self.tasks[i].status == Status::Expired)
+            .collect()
+    }
+
+    /// Indices of done tasks whose evidence expires within the review window.
+    pub fn due_for_review(&self) -> Vec<usize> {
+        (0..self.tasks.len())
+            .filter(|&i| self.tasks[i].due_for_review)
+            .collect()
+    }
+
+    /// Tasks reworded (per `ppdocs.lock`) after their newest evidence was collected.
+    pub fn reworded_since_evidence(&self) -> Vec<usize> {
+        (0..self.tasks.len())
+            .filter(|&i| {
+                let task = &self.tasks[i];
+                matches!((&task.text_change, task.last_collected), (Some(change), Some(collected)) if change.changed >= collected)
+            })
+            .collect()
     }
 
     pub fn section_count(&self) -> usize {

@@ -25,9 +25,6 @@ fn example_project_yields_the_27_seed_tasks_in_6_sections() {
         let ids = page.attr("tr[data-task-id]", "data-task-id");
         let expected: Vec<String> = (1..=count).map(|n| format!("{prefix}-{n:02}")).collect();
         assert_eq!(ids, expected, "section {slug}");
-        // Every task starts as not started, whatever the source's check marks say.
-        let statuses = page.attr("tr[data-task-id]", "data-status");
-        assert!(statuses.iter().all(|s| s == "not-started"), "{statuses:?}");
     }
     // The row with leading spaces and the row with a trailing space parse like the others.
     let tp = project.page("security-checklist/threat-protection/index.html");
@@ -54,8 +51,13 @@ fn dashboard_lists_articles_sections_and_counts() {
         links[0],
         "security-checklist/security-posture-management/index.html"
     );
-    let not_started = home.text(".status-counts .status-not-started strong");
-    assert_eq!(not_started, "27");
+    let count = |status: &str| home.text(&format!(".status-counts .status-{status} strong"));
+    // The example evidence, as of the test date.
+    assert_eq!(count("done"), "7");
+    assert_eq!(count("in-progress"), "2");
+    assert_eq!(count("not-started"), "16");
+    assert_eq!(count("expired"), "1");
+    assert_eq!(count("not-applicable"), "1");
 }
 
 #[test]

@@ -76,10 +76,12 @@ fn check_json_reports_diagnostics_with_positions() {
     assert_eq!(diagnostic["line"], 8);
     assert_eq!(diagnostic["column"], 2);
 
-    let good = TestProject::example().run(&["check", "--format", "json"]);
+    let good =
+        TestProject::example().run(&["check", "--format", "json", "--as-of", TestProject::AS_OF]);
     let report: serde_json::Value = serde_json::from_str(&stdout(&good)).unwrap();
     assert_eq!(report["summary"]["tasks"], 27);
-    assert_eq!(report["summary"]["tasks_by_status"]["not-started"], 27);
+    assert_eq!(report["summary"]["tasks_by_status"]["not-started"], 16);
+    assert_eq!(report["summary"]["expired"], serde_json::json!(["IAM-02"]));
 }
 
 #[test]

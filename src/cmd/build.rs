@@ -18,6 +18,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub force: bool,
+    /// Compute statuses for this day instead of today.
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 /// Builds the site. `Ok(false)` means the project has errors, already printed.
@@ -37,7 +39,7 @@ pub fn run(options: &BuildOptions, shell: &Shell) -> anyhow::Result<bool> {
         .clone()
         .unwrap_or_else(|| project.root.join("site"));
 
-    let outcome = pipeline::run(&project, load_diagnostics);
+    let outcome = pipeline::run(&project, load_diagnostics, crate::cmd::as_of(options.as_of));
     shell.diagnostics(&outcome.diagnostics, &project.sources);
     for (stage, time) in &outcome.timings.stages {
         shell.verbose(&format!("{stage}: {:.1} ms", time.as_secs_f64() * 1000.0));

@@ -4,8 +4,26 @@
 pub mod build;
 pub mod check;
 pub mod init;
+pub mod lock;
+
+use chrono::NaiveDate;
 
 use crate::diagnostics::{self, Diagnostic};
+
+/// The day statuses are computed for: `--as-of`, else `SOURCE_DATE_EPOCH` (for reproducible
+/// builds), else today's local date.
+pub fn as_of(explicit: Option<NaiveDate>) -> NaiveDate {
+    explicit
+        .or_else(|| {
+            let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH")
+                .ok()?
+                .trim()
+                .parse()
+                .ok()?;
+            Some(chrono::DateTime::from_timestamp(seconds, 0)?.date_naive())
+        })
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
 
 /// `1 error, 2 warnings`.
 pub fn tally(diagnostics: &[Diagnostic]) -> String {

@@ -5,13 +5,16 @@
 //! checklist tasks and links (`markdown`, `checklist`, `highlight`).
 
 pub mod checklist;
+pub mod evidence;
+pub mod frameworks;
 pub mod front_matter;
 pub mod highlight;
 pub mod learn;
+pub mod lock;
 pub mod markdown;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -19,8 +22,12 @@ use rayon::prelude::*;
 pub use front_matter::FrontMatter;
 pub use markdown::{BodyPart, Heading, LocalLink, SectionDraft, TaskDraft};
 
+use evidence::EvidenceRecord;
+use frameworks::FrameworkDraft;
+use lock::Lock;
+
 use crate::diagnostics::Diagnostic;
-use crate::load::{ContentFile, Project};
+use crate::load::{ContentFile, ContentKind, Project};
 use crate::urls;
 
 /// Every Markdown file's text by project-relative path, for includes.
@@ -49,26 +56,65 @@ impl Document {
     }
 }
 
-/// Parses every page of the project in parallel. Output order follows `project.content`.
-pub fn parse_project(project: &Project) -> (Vec<Document>, Vec<Diagnostic>) {
+/// Everything parsed from a project, ready for `link`.
+#[derive(Debug)]
+pub struct ParsedProject {
+    pub documents: Vec<Document>,
+    pub evidence: Vec<EvidenceRecord>,
+    /// `None` when the project has no `content/frameworks.yaml`.
+    pub frameworks: Option<Vec<FrameworkDraft>>,
+    pub lock: Option<Lock>,
+}
+
+/// Parses every page and evidence file of the project in parallel, and the framework
+/// mappings and lock file. Output order follows `project.content`.
+pub fn parse_project(project: &Project) -> (ParsedProject, Vec<Diagnostic>) {
     let index: ContentIndex = project
         .content
         .iter()
+        .filter(|f| f.kind != ContentKind::Evidence)
         .map(|f| (f.path.clone(), f.text.clone()))
         .collect();
-    let results: Vec<(Option<Document>, Vec<Diagnostic>)> = project
+    let pages: Vec<(Option<Document>, Vec<Diagnostic>)> = project
         .content
         .par_iter()
-        .filter(|file| !file.is_partial)
+        .filter(|file| file.kind == ContentKind::Page)
         .map(|file| parse_document(file, &index, &project.config.learn_base_url))
         .collect();
-    let mut documents = Vec::with_capacity(results.len());
+    let records: Vec<(Option<EvidenceRecord>, Vec<Diagnostic>)> = project
+        .content
+        .par_iter()
+        .filter(|file| file.kind == ContentKind::Evidence)
+        .map(evidence::parse_evidence)
+        .collect();
     let mut diagnostics = Vec::new();
-    for (document, found) in results {
+    let mut documents = Vec::with_capacity(pages.len());
+    for (document, found) in pages {
         documents.extend(document);
         diagnostics.extend(found);
     }
-    (documents, diagnostics)
+    let mut evidence = Vec::with_capacity(records.len());
+    for (record, found) in records {
+        evidence.extend(record);
+        diagnostics.extend(found);
+    }
+    let frameworks = project.frameworks.as_ref().map(|file| {
+        let (frameworks, found) = frameworks::parse_frameworks(&file.text, &file.path);
+        diagnostics.extend(found);
+        frameworks
+    });
+    let lock = project.lock.as_ref().and_then(|text| {
+        lock::parse_lock(text, Path::new(crate::load::LOCK_FILE))
+            .map_err(|d| diagnostics.push(d))
+            .ok()
+    });
+    let parsed = ParsedProject {
+        documents,
+        evidence,
+        frameworks,
+        lock,
+    };
+    (parsed, diagnostics)
 }
 
 /// Parses one page. `None` when the page cannot be read at all (broken front matter).

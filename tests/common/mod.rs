@@ -73,9 +73,13 @@ impl TestProject {
             .unwrap()
     }
 
-    /// Builds into `ROOT/site` and panics with the output if the build fails.
+    /// The day every test build computes statuses for.
+    pub const AS_OF: &'static str = "2026-11-28";
+
+    /// Builds into `ROOT/site` (as of [`Self::AS_OF`]) and panics with the output if the
+    /// build fails.
     pub fn build(&self) -> Output {
-        let output = self.run(&["build"]);
+        let output = self.run(&["build", "--as-of", Self::AS_OF]);
         assert!(
             output.status.success(),
             "build failed:\n{}",
@@ -86,7 +90,7 @@ impl TestProject {
 
     /// Builds and expects failure; returns stderr.
     pub fn build_fails(&self) -> String {
-        let output = self.run(&["build"]);
+        let output = self.run(&["build", "--as-of", Self::AS_OF]);
         assert!(
             !output.status.success(),
             "build unexpectedly succeeded:\n{}",

@@ -4,6 +4,9 @@
 //! data every page shares (site settings, navigation) goes in Tera's global context once,
 //! so no page copies the whole site. Pages render in parallel.
 
+mod records;
+mod views;
+
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -12,12 +15,21 @@ use tera::{Context, Tera};
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::load::Theme;
-use crate::parse::{BodyPart, Document, highlight};
-use crate::site::{Article, Site, Status};
+use crate::parse::{BodyPart, highlight};
+use crate::site::Site;
 use crate::urls;
+use views::{
+    Crumb, Progress, RecordPrinter, article_view, owners, page_view, section_view, task_history,
+    task_views,
+};
 
 /// Where the theme's static files and generated stylesheets go.
 pub const ASSETS_DIR: &str = "assets";
+
+/// The appendices' index page.
+pub const APPENDIX_INDEX: &str = "appendix/index.html";
+/// Every appendix on one page, for printing.
+pub const APPENDIX_ALL: &str = "appendix/all/index.html";
 
 /// A file of the finished site, relative to the output directory.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,7 +46,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
         .par_iter()
         .map(|job| render_job(&tera, site, job))
         .collect();
-    let mut files = Vec::with_capacity(results.len() + theme.static_files.len() + 1);
+    let mut files = Vec::with_capacity(results.len() + theme.static_files.len() + 3);
     let mut errors = Vec::new();
     for result in results {
         match result {
@@ -56,6 +68,14 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
         path: format!("{ASSETS_DIR}/highlight.css"),
         contents: highlight::stylesheet().into_bytes(),
     });
+    files.push(OutputFile {
+        path: "records.json".to_string(),
+        contents: records::records_json(site),
+    });
+    files.push(OutputFile {
+        path: "records.csv".to_string(),
+        contents: records::records_csv(site),
+    });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -66,18 +86,29 @@ enum Job {
     NotFound,
     Page(usize),
     Section { article: usize, section: usize },
+    AppendixIndex,
+    AppendixAll,
+    SectionAppendix { article: usize, section: usize },
+    FrameworkAppendix(usize),
 }
 
 fn jobs(site: &Site) -> Vec<Job> {
-    let mut jobs = vec![Job::Dashboard, Job::NotFound];
+    let mut jobs = vec![
+        Job::Dashboard,
+        Job::NotFound,
+        Job::AppendixIndex,
+        Job::AppendixAll,
+    ];
     for (index, page) in site.pages.iter().enumerate() {
         jobs.push(Job::Page(index));
         if let Some(article) = page.article {
             for section in 0..site.articles[article].sections.len() {
                 jobs.push(Job::Section { article, section });
+                jobs.push(Job::SectionAppendix { article, section });
             }
         }
     }
+    jobs.extend((0..site.frameworks.len()).map(Job::FrameworkAppendix));
     jobs
 }
 
@@ -131,18 +162,40 @@ fn render_job(tera: &Tera, site: &Site, job: &Job) -> Result<OutputFile, Diagnos
                 section_context(tera, site, article, section)?,
             )
         }
+        Job::AppendixIndex => (
+            "appendix-index.html",
+            APPENDIX_INDEX.to_string(),
+            appendix_index_context(site),
+        ),
+        Job::AppendixAll => (
+            "appendix-all.html",
+            APPENDIX_ALL.to_string(),
+            appendix_all_context(site),
+        ),
+        Job::SectionAppendix { article, section } => {
+            let output = site.articles[article].sections[section].appendix.clone();
+            (
+                "appendix-section.html",
+                output,
+                section_appendix_context(site, article, section),
+            )
+        }
+        Job::FrameworkAppendix(index) => {
+            let output = site.frameworks[index].output.clone();
+            (
+                "appendix-framework.html",
+                output,
+                framework_appendix_context(site, index),
+            )
+        }
     };
     let html = tera
         .render(template, &context)
-        .map_err(|err| template_error(&site_theme(site), err))?;
+        .map_err(|err| template_error(&site.config.theme, err))?;
     Ok(OutputFile {
         path,
         contents: html.into_bytes(),
     })
-}
-
-fn site_theme(site: &Site) -> String {
-    site.config.theme.clone()
 }
 
 /// What every template sees as `site`.
@@ -153,9 +206,12 @@ struct SiteView<'a> {
     base_url: Option<&'a str>,
     language: &'a str,
     generator: String,
+    as_of: String,
+    review_window_days: u64,
     articles: usize,
     sections: usize,
     tasks: usize,
+    records: usize,
 }
 
 impl<'a> SiteView<'a> {
@@ -166,19 +222,22 @@ impl<'a> SiteView<'a> {
             base_url: site.config.base_url.as_deref(),
             language: &site.config.language,
             generator: format!("ppdocs {}", env!("CARGO_PKG_VERSION")),
+            as_of: site.as_of.format("%-d %B %Y").to_string(),
+            review_window_days: site.config.review_window_days,
             articles: site.articles.len(),
             sections: site.section_count(),
             tasks: site.tasks.len(),
+            records: site.records.len(),
         }
     }
 }
 
-/// The sidebar: articles with their sections, then the other pages. URLs are relative to
-/// the output root; templates prefix them with `root`.
+/// The sidebar: articles with their sections, other pages, and the appendices.
 #[derive(Serialize)]
 struct NavView {
     articles: Vec<NavArticle>,
     pages: Vec<NavLink>,
+    appendix: NavLink,
 }
 
 #[derive(Serialize)]
@@ -224,154 +283,15 @@ impl NavView {
                 url: p.document.output.clone(),
             })
             .collect();
-        NavView { articles, pages }
-    }
-}
-
-#[derive(Serialize)]
-struct StatusCount {
-    status: &'static str,
-    label: &'static str,
-    count: usize,
-}
-
-/// Counts and progress for a group of tasks. Progress is done over applicable tasks.
-#[derive(Serialize)]
-struct Progress {
-    total: usize,
-    done: usize,
-    applicable: usize,
-    percent: usize,
-    counts: Vec<StatusCount>,
-}
-
-impl Progress {
-    fn of(site: &Site, tasks: Range<usize>) -> Self {
-        let counts = site.count_by_status(tasks.clone());
-        let get =
-            |status: Status| counts[Status::ALL.iter().position(|s| *s == status).unwrap_or(0)];
-        let total = tasks.len();
-        let done = get(Status::Done);
-        let applicable = total - get(Status::NotApplicable);
-        let percent = (done * 100).checked_div(applicable).unwrap_or(0);
-        Progress {
-            total,
-            done,
-            applicable,
-            percent,
-            counts: Status::ALL
-                .iter()
-                .zip(counts)
-                .map(|(s, count)| StatusCount {
-                    status: s.as_str(),
-                    label: s.label(),
-                    count,
-                })
-                .collect(),
+        NavView {
+            articles,
+            pages,
+            appendix: NavLink {
+                title: "Compliance records".to_string(),
+                url: APPENDIX_INDEX.to_string(),
+            },
         }
     }
-}
-
-#[derive(Serialize)]
-struct TaskView<'a> {
-    id: &'a str,
-    html: &'a str,
-    text: &'a str,
-    status: &'static str,
-    status_label: &'static str,
-    /// The section page, relative to the output root.
-    section_url: &'a str,
-}
-
-fn task_views<'a>(site: &'a Site, tasks: Range<usize>) -> Vec<TaskView<'a>> {
-    site.tasks[tasks]
-        .iter()
-        .map(|task| TaskView {
-            id: &task.id.0,
-            html: &task.html,
-            text: &task.text,
-            status: task.status.as_str(),
-            status_label: task.status.label(),
-            section_url: &site.articles[task.article].sections[task.section].output,
-        })
-        .collect()
-}
-
-#[derive(Serialize)]
-struct SectionView<'a> {
-    title: &'a str,
-    anchor: &'a str,
-    prefix: &'a str,
-    url: &'a str,
-    progress: Progress,
-}
-
-#[derive(Serialize)]
-struct ArticleView<'a> {
-    title: &'a str,
-    description: Option<&'a str>,
-    url: &'a str,
-    progress: Progress,
-    sections: Vec<SectionView<'a>>,
-}
-
-fn article_view<'a>(site: &'a Site, article: &'a Article) -> ArticleView<'a> {
-    let document = &site.pages[article.page].document;
-    ArticleView {
-        title: &document.title,
-        description: document.front_matter.description.as_deref(),
-        url: &document.output,
-        progress: Progress::of(site, article.tasks()),
-        sections: article
-            .sections
-            .iter()
-            .map(|s| SectionView {
-                title: &s.title,
-                anchor: &s.anchor,
-                prefix: &s.prefix,
-                url: &s.output,
-                progress: Progress::of(site, s.tasks.clone()),
-            })
-            .collect(),
-    }
-}
-
-/// What templates see as `page`.
-#[derive(Serialize)]
-struct PageView<'a> {
-    title: &'a str,
-    description: Option<&'a str>,
-    /// ISO date (`2025-05-14`) and a readable one (`14 May 2025`).
-    date: Option<String>,
-    date_display: Option<String>,
-    /// Every front-matter key as written: `page.meta["ms.author"]`.
-    meta: &'a serde_yaml::Mapping,
-    source: String,
-    url: &'a str,
-}
-
-fn page_view(document: &Document) -> PageView<'_> {
-    PageView {
-        title: &document.title,
-        description: document.front_matter.description.as_deref(),
-        date: document
-            .front_matter
-            .date
-            .map(|d| d.format("%Y-%m-%d").to_string()),
-        date_display: document
-            .front_matter
-            .date
-            .map(|d| d.format("%-d %B %Y").to_string()),
-        meta: &document.front_matter.meta,
-        source: document.source.to_string_lossy().replace('\\', "/"),
-        url: &document.output,
-    }
-}
-
-#[derive(Serialize)]
-struct Crumb<'a> {
-    title: &'a str,
-    url: &'a str,
 }
 
 /// The parts every page's context starts with.
@@ -384,14 +304,16 @@ fn base_context(output: &str) -> Context {
 
 fn dashboard_context(site: &Site) -> Context {
     let mut context = base_context("index.html");
-    let all = 0..site.tasks.len();
-    context.insert("progress", &Progress::of(site, all));
-    let articles: Vec<ArticleView<'_>> = site
+    context.insert("progress", &Progress::range(site, 0..site.tasks.len()));
+    let articles: Vec<_> = site
         .articles
         .iter()
         .map(|a| article_view(site, a))
         .collect();
     context.insert("articles", &articles);
+    context.insert("expired", &task_views(site, site.expired()));
+    context.insert("due_for_review", &task_views(site, site.due_for_review()));
+    context.insert("owners", &owners(site));
     if let Some(home) = &site.home {
         context.insert("page", &page_view(home));
         context.insert("body", &plain_body(&home.parts));
@@ -414,10 +336,6 @@ fn page_context(tera: &Tera, site: &Site, index: usize) -> Result<Context, Diagn
     let document = &page.document;
     let mut context = base_context(&document.output);
     context.insert("page", &page_view(document));
-    let mut crumbs = vec![Crumb {
-        title: "Dashboard",
-        url: "index.html",
-    }];
     match page.article {
         Some(article_index) => {
             let article = &site.articles[article_index];
@@ -435,14 +353,18 @@ fn page_context(tera: &Tera, site: &Site, index: usize) -> Result<Context, Diagn
                 );
             }
         }
-        None => {
-            context.insert("body", &plain_body(&document.parts));
-        }
+        None => context.insert("body", &plain_body(&document.parts)),
     }
-    crumbs.push(Crumb {
-        title: &document.title,
-        url: &document.output,
-    });
+    let crumbs = [
+        Crumb {
+            title: "Dashboard",
+            url: "index.html",
+        },
+        Crumb {
+            title: &document.title,
+            url: &document.output,
+        },
+    ];
     context.insert("breadcrumbs", &crumbs);
     Ok(context)
 }
@@ -460,18 +382,7 @@ fn section_context(
     context.insert("page", &page_view(document));
     context.insert("article", &article_view(site, article));
     context.insert("current_article", &document.output);
-    context.insert("current_section", &section.output);
-    context.insert(
-        "section",
-        &SectionView {
-            title: &section.title,
-            anchor: &section.anchor,
-            prefix: &section.prefix,
-            url: &section.output,
-            progress: Progress::of(site, section.tasks.clone()),
-        },
-    );
-    context.insert("tasks", &task_views(site, section.tasks.clone()));
+    context.insert("section", &section_view(site, article, section_index));
     let intro = section_body(
         tera,
         site,
@@ -517,6 +428,250 @@ fn section_context(
         );
     }
     Ok(context)
+}
+
+fn appendix_crumbs<'a>(title: &'a str, url: &'a str) -> [Crumb<'a>; 3] {
+    [
+        Crumb {
+            title: "Dashboard",
+            url: "index.html",
+        },
+        Crumb {
+            title: "Compliance records",
+            url: APPENDIX_INDEX,
+        },
+        Crumb { title, url },
+    ]
+}
+
+#[derive(Serialize)]
+struct FrameworkSummary<'a> {
+    id: &'a str,
+    name: &'a str,
+    url: &'a str,
+    controls: usize,
+    progress: Progress,
+}
+
+fn framework_summaries(site: &Site) -> Vec<FrameworkSummary<'_>> {
+    site.frameworks
+        .iter()
+        .map(|f| {
+            let mut tasks: Vec<usize> = f
+                .controls
+                .iter()
+                .flat_map(|c| c.tasks.iter().copied())
+                .collect();
+            tasks.extend(
+                f.records
+                    .iter()
+                    .flat_map(|&r| site.records[r].tasks.iter().copied()),
+            );
+            tasks.sort_unstable();
+            tasks.dedup();
+            FrameworkSummary {
+                id: &f.id,
+                name: &f.name,
+                url: &f.output,
+                controls: f.controls.len(),
+                progress: Progress::of(site, tasks),
+            }
+        })
+        .collect()
+}
+
+fn appendix_index_context(site: &Site) -> Context {
+    let mut context = base_context(APPENDIX_INDEX);
+    context.insert("in_appendix", &true);
+    let articles: Vec<_> = site
+        .articles
+        .iter()
+        .map(|a| article_view(site, a))
+        .collect();
+    context.insert("articles", &articles);
+    context.insert("frameworks", &framework_summaries(site));
+    context.insert(
+        "breadcrumbs",
+        &[
+            Crumb {
+                title: "Dashboard",
+                url: "index.html",
+            },
+            Crumb {
+                title: "Compliance records",
+                url: APPENDIX_INDEX,
+            },
+        ],
+    );
+    context
+}
+
+#[derive(Serialize)]
+struct SectionAppendix<'a> {
+    section: views::SectionView<'a>,
+    number: String,
+    tasks: Vec<views::TaskHistory<'a>>,
+}
+
+fn section_appendix<'a>(
+    site: &'a Site,
+    article: usize,
+    section: usize,
+    number: String,
+    printer: &mut RecordPrinter,
+) -> SectionAppendix<'a> {
+    let article_ref = &site.articles[article];
+    SectionAppendix {
+        section: section_view(site, article_ref, section),
+        number,
+        tasks: article_ref.sections[section]
+            .tasks
+            .clone()
+            .map(|t| task_history(site, t, printer))
+            .collect(),
+    }
+}
+
+/// Appendix letters: A, B, ... Z, AA, AB...
+fn appendix_number(mut n: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push((b'A' + (n % 26) as u8) as char);
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    letters.iter().rev().collect()
+}
+
+/// Every section appendix with its letter, in site order.
+fn section_numbers(site: &Site) -> Vec<(usize, usize, String)> {
+    let mut n = 0;
+    let mut out = Vec::new();
+    for (a, article) in site.articles.iter().enumerate() {
+        for s in 0..article.sections.len() {
+            out.push((a, s, appendix_number(n)));
+            n += 1;
+        }
+    }
+    out
+}
+
+fn section_appendix_context(site: &Site, article: usize, section: usize) -> Context {
+    let output = &site.articles[article].sections[section].appendix;
+    let mut context = base_context(output);
+    context.insert("in_appendix", &true);
+    let number = section_numbers(site)
+        .into_iter()
+        .find(|(a, s, _)| *a == article && *s == section)
+        .map(|(_, _, n)| n)
+        .unwrap_or_default();
+    let mut printer = RecordPrinter::default();
+    let appendix = section_appendix(site, article, section, number, &mut printer);
+    context.insert(
+        "breadcrumbs",
+        &appendix_crumbs(appendix.section.title, output),
+    );
+    context.insert("appendix", &appendix);
+    context
+}
+
+#[derive(Serialize)]
+struct FrameworkAppendix<'a> {
+    id: &'a str,
+    name: &'a str,
+    url: Option<&'a str>,
+    description: Option<&'a str>,
+    number: String,
+    progress: Progress,
+    controls: Vec<ControlView<'a>>,
+    records: Vec<views::RecordView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ControlView<'a> {
+    id: &'a str,
+    title: &'a str,
+    progress: Progress,
+    tasks: Vec<views::TaskView<'a>>,
+}
+
+fn framework_appendix<'a>(
+    site: &'a Site,
+    index: usize,
+    number: String,
+    printer: &mut RecordPrinter,
+) -> FrameworkAppendix<'a> {
+    let framework = &site.frameworks[index];
+    let summary = framework_summaries(site).swap_remove(index);
+    FrameworkAppendix {
+        id: &framework.id,
+        name: &framework.name,
+        url: framework.url.as_deref(),
+        description: framework.description.as_deref(),
+        number,
+        progress: summary.progress,
+        controls: framework
+            .controls
+            .iter()
+            .map(|c| ControlView {
+                id: &c.id,
+                title: &c.title,
+                progress: Progress::of(site, c.tasks.iter().copied()),
+                tasks: task_views(site, c.tasks.iter().copied()),
+            })
+            .collect(),
+        records: framework
+            .records
+            .iter()
+            .map(|&r| printer.view(site, r))
+            .collect(),
+    }
+}
+
+fn framework_appendix_context(site: &Site, index: usize) -> Context {
+    let framework = &site.frameworks[index];
+    let mut context = base_context(&framework.output);
+    context.insert("in_appendix", &true);
+    let number = appendix_number(site.section_count() + index);
+    let mut printer = RecordPrinter::default();
+    context.insert(
+        "breadcrumbs",
+        &appendix_crumbs(&framework.name, &framework.output),
+    );
+    context.insert(
+        "framework",
+        &framework_appendix(site, index, number, &mut printer),
+    );
+    context
+}
+
+fn appendix_all_context(site: &Site) -> Context {
+    let mut context = base_context(APPENDIX_ALL);
+    context.insert("in_appendix", &true);
+    let mut printer = RecordPrinter::default();
+    let sections: Vec<_> = section_numbers(site)
+        .into_iter()
+        .map(|(a, s, n)| section_appendix(site, a, s, n, &mut printer))
+        .collect();
+    let frameworks: Vec<_> = (0..site.frameworks.len())
+        .map(|i| {
+            framework_appendix(
+                site,
+                i,
+                appendix_number(site.section_count() + i),
+                &mut printer,
+            )
+        })
+        .collect();
+    context.insert("sections", &sections);
+    context.insert("frameworks", &frameworks);
+    context.insert(
+        "breadcrumbs",
+        &appendix_crumbs("All appendices", APPENDIX_ALL),
+    );
+    context
 }
 
 /// A body without checklists, as one HTML string.
@@ -604,4 +759,17 @@ fn checklist(
     context.insert("tasks", &task_views(site, start..end));
     tera.render("partials/checklist.html", &context)
         .map_err(|err| template_error(&site.config.theme, err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appendix_numbers_are_letters() {
+        assert_eq!(appendix_number(0), "A");
+        assert_eq!(appendix_number(25), "Z");
+        assert_eq!(appendix_number(26), "AA");
+        assert_eq!(appendix_number(27), "AB");
+    }
 }

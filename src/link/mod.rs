@@ -1,0 +1,243 @@
+//! Linking: turns parsed documents and evidence into a [`Site`].
+//!
+//! Gives sections their pages and tasks their IDs (`ids`), ties evidence records to tasks
+//! and computes each task's status (`evidence`), and checks what only the whole site can
+//! check (`checks`). Reads nothing from disk.
+
+mod checks;
+mod evidence;
+pub mod ids;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::load::{EVIDENCE_DIR, FRAMEWORKS_FILE, Project};
+use crate::parse::{Document, ParsedProject};
+use crate::site::{Article, LockReport, Page, Section, Site, Status, Task, TaskId};
+use ids::IdAssigner;
+
+/// Builds the site.
+pub fn link(project: &Project, parsed: ParsedProject, as_of: NaiveDate) -> (Site, Vec<Diagnostic>) {
+    let ParsedProject {
+        mut documents,
+        evidence,
+        frameworks,
+        lock,
+    } = parsed;
+    let mut diagnostics = Vec::new();
+    documents.sort_by(|a, b| a.source.cmp(&b.source));
+    let home = documents
+        .iter()
+        .position(|d| d.output == "index.html")
+        .map(|i| documents.remove(i));
+    if let Some(home) = &home
+        && home.is_checklist()
+    {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::OutputConflict,
+                "content/index.md is the dashboard's introduction and cannot hold checklists",
+            )
+            .in_file(&home.source)
+            .with_help(
+                "move the checklist tables to a page of their own, e.g. content/checklist.md",
+            ),
+        );
+    }
+
+    let mut assigner = IdAssigner::new(lock.as_ref(), as_of);
+    let mut pages = Vec::with_capacity(documents.len());
+    let mut articles = Vec::new();
+    let mut tasks = Vec::new();
+    let mut lock_report = LockReport {
+        present: lock.is_some(),
+        ..LockReport::default()
+    };
+    let mut first_use: HashMap<TaskId, (std::path::PathBuf, std::ops::Range<usize>)> =
+        HashMap::new();
+    for document in documents {
+        let page_index = pages.len();
+        let article = document.is_checklist().then(|| {
+            let article_index = articles.len();
+            let sections = assign_tasks(
+                &document,
+                article_index,
+                &mut tasks,
+                &mut assigner,
+                &mut lock_report,
+                &mut first_use,
+                &mut diagnostics,
+            );
+            articles.push(Article {
+                page: page_index,
+                sections,
+            });
+            article_index
+        });
+        pages.push(Page { document, article });
+    }
+    lock_report.removed = assigner.unclaimed();
+
+    let framework_drafts = frameworks.unwrap_or_else(|| evidence::frameworks_from_tags(&evidence));
+    let (records, attachments) = evidence::link_records(
+        evidence,
+        &mut tasks,
+        &project.static_files,
+        &framework_drafts,
+        &assigner,
+        &mut diagnostics,
+    );
+    evidence::compute_statuses(
+        &mut tasks,
+        &records,
+        as_of,
+        project.config.review_window_days,
+    );
+    let frameworks = evidence::link_frameworks(
+        framework_drafts,
+        &mut tasks,
+        &records,
+        Path::new(FRAMEWORKS_FILE),
+        &mut diagnostics,
+    );
+
+    let published: Vec<&str> = attachments
+        .iter()
+        .map(|(output, _)| output.as_str())
+        .collect();
+    let orphan_attachments = project
+        .static_files
+        .iter()
+        .filter(|f| f.digest.is_some() && !published.contains(&f.output.as_str()))
+        .map(|f| format!("{}/{}", crate::load::CONTENT_DIR, f.output))
+        .collect();
+    let mut static_files: Vec<(String, std::path::PathBuf)> = project
+        .static_files
+        .iter()
+        .filter(|f| {
+            !Path::new(crate::load::CONTENT_DIR)
+                .join(&f.output)
+                .starts_with(EVIDENCE_DIR)
+        })
+        .map(|f| (f.output.clone(), f.source.clone()))
+        .collect();
+    static_files.extend(attachments);
+
+    if lock_report.present && !lock_report.is_current() {
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::LockOutdated,
+                format!(
+                    "the checklist changed since `ppdocs lock` last ran: {} new, {} reworded, {} removed task(s)",
+                    lock_report.new.len(),
+                    lock_report.reworded.len(),
+                    lock_report.removed.len()
+                ),
+            )
+            .in_file(crate::load::LOCK_FILE)
+            .with_help("review the changes with `ppdocs check`, then run `ppdocs lock` to record them"),
+        );
+    }
+
+    let site = Site {
+        config: project.config.clone(),
+        pages,
+        home,
+        articles,
+        tasks,
+        static_files,
+        as_of,
+        records,
+        frameworks,
+        orphan_attachments,
+        lock: lock_report,
+    };
+    checks::check_outputs(&site, &mut diagnostics);
+    checks::check_links(project, &site, &mut diagnostics);
+    (site, diagnostics)
+}
+
+/// Gives each section of `document` its prefix and page, and each task its ID.
+#[allow(clippy::too_many_arguments)]
+fn assign_tasks(
+    document: &Document,
+    article: usize,
+    tasks: &mut Vec<Task>,
+    assigner: &mut IdAssigner<'_>,
+    lock_report: &mut LockReport,
+    first_use: &mut HashMap<TaskId, (std::path::PathBuf, std::ops::Range<usize>)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Section> {
+    let folder = document.output.trim_end_matches("index.html");
+    let mut sections = Vec::new();
+    for draft in document.sections.iter().filter(|s| !s.tasks.is_empty()) {
+        let section_index = sections.len();
+        let prefix = assigner.claim_prefix(
+            draft.prefix.as_deref(),
+            &draft.title,
+            &draft.file,
+            draft.span.clone(),
+            diagnostics,
+        );
+        let start = tasks.len();
+        let assigned = assigner.assign(&prefix, &draft.tasks, diagnostics);
+        for (task, assigned) in draft.tasks.iter().zip(assigned) {
+            let span = task
+                .explicit_id
+                .as_ref()
+                .map_or(task.span.clone(), |(_, s)| s.clone());
+            if let Some((first_file, first_span)) = first_use.get(&assigned.id) {
+                diagnostics.push(
+                    Diagnostic::error(Code::TaskIdDuplicate, format!("task ID `{}` is used twice", assigned.id))
+                        .at(&task.file, span)
+                        .with_help(format!(
+                            "it was first given to the task at {} (byte {}); give one of them another ID with `{{#NEW-ID}}` at the end of its text",
+                            first_file.display(),
+                            first_span.start
+                        )),
+                );
+            } else {
+                first_use.insert(assigned.id.clone(), (task.file.clone(), span));
+            }
+            if assigned.is_new {
+                lock_report.new.push(tasks.len());
+            }
+            if assigned.reworded {
+                lock_report.reworded.push(tasks.len());
+            }
+            tasks.push(Task {
+                id: assigned.id,
+                article,
+                section: section_index,
+                html: task.html.clone(),
+                text: task.text.clone(),
+                status: Status::NotStarted,
+                records: Vec::new(),
+                owner: None,
+                last_collected: None,
+                expires: None,
+                due_for_review: false,
+                frameworks: Vec::new(),
+                text_change: assigned.text_change,
+                file: task.file.clone(),
+                span: task.span.clone(),
+            });
+        }
+        sections.push(Section {
+            title: draft.title.clone(),
+            anchor: draft.anchor.clone(),
+            appendix: format!(
+                "appendix/{}-{}/index.html",
+                prefix.to_ascii_lowercase(),
+                draft.anchor
+            ),
+            prefix,
+            output: format!("{folder}{}/index.html", draft.anchor),
+            tasks: start..tasks.len(),
+        });
+    }
+    sections
+}
