@@ -7,7 +7,7 @@
 
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, bail};
 use rayon::prelude::*;
@@ -58,18 +58,31 @@ pub fn write_site(
         .prefix(&format!(".{name}.ppdocs-new-"))
         .tempdir_in(parent)
         .with_context(|| format!("creating a temporary folder in {}", parent.display()))?;
-    let report = write_all(staging.path(), files, static_files)?;
+    // The marker goes first: a later build removes a killed build's leftovers only if
+    // they carry it.
     fs::write(staging.path().join(MARKER_FILE), MARKER_TEXT)
         .with_context(|| format!("writing {}", staging.path().join(MARKER_FILE).display()))?;
+    let report = write_all(staging.path(), files, static_files)?;
     swap_in(staging, &output, parent, &name)?;
     Ok(report)
 }
 
+/// The absolute, `..`-free form of `path`, with symlinks of its existing part resolved,
+/// so the guard below compares real locations (`site/../content` is `content`).
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     let path =
         std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
-    // Resolve symlinks of the existing part, so comparisons below see the real location.
-    let mut existing = path.as_path();
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    let mut existing = normal.as_path();
     let mut rest = Vec::new();
     while !existing.exists() {
         match (existing.parent(), existing.file_name()) {
@@ -136,11 +149,30 @@ pub fn check_output(output: &Path, guard: &Guard<'_>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// An output path ppdocs may write: relative, with no `..`, `.` or empty parts.
+fn is_safe_relative(path: &str) -> bool {
+    !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
+
 fn write_all(
     dir: &Path,
     files: &[OutputFile],
     static_files: &[(String, PathBuf)],
 ) -> anyhow::Result<WriteReport> {
+    let paths = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(static_files.iter().map(|(o, _)| o.as_str()));
+    for path in paths {
+        if !is_safe_relative(path) {
+            bail!(
+                "refusing to write `{path}`: it would leave the output directory (this is a bug in ppdocs; please report it)"
+            );
+        }
+    }
     let mut folders: Vec<PathBuf> = files
         .iter()
         .map(|f| f.path.as_str())
@@ -216,7 +248,8 @@ fn remove_leftovers(parent: &Path, name: &str) {
     let old = format!(".{name}.ppdocs-old-");
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        if (file_name.starts_with(&new) || file_name.starts_with(&old)) && entry.path().is_dir() {
+        let ours = entry.path().join(MARKER_FILE).is_file();
+        if (file_name.starts_with(&new) || file_name.starts_with(&old)) && ours {
             remove_dir_quietly(&entry.path());
         }
     }
@@ -296,12 +329,62 @@ mod tests {
     }
 
     #[test]
+    fn dot_dot_in_the_output_path_cannot_reach_the_project() {
+        // Regression: `--output root/missing/../content` passed the guard and replaced content/.
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("proj");
+        fs::create_dir_all(root.join("content")).unwrap();
+        fs::write(root.join("content/a.md"), "keep").unwrap();
+        let guard = Guard {
+            root: &root,
+            force: false,
+        };
+        for bad in [root.join("nothere/../content"), root.join("zz/../../proj")] {
+            assert!(
+                write_site(&bad, &[file("index.html", "x")], &[], &guard).is_err(),
+                "{}",
+                bad.display()
+            );
+        }
+        assert_eq!(
+            fs::read_to_string(root.join("content/a.md")).unwrap(),
+            "keep"
+        );
+    }
+
+    #[test]
+    fn output_files_cannot_leave_the_output_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let guard = Guard {
+            root: tmp.path(),
+            force: false,
+        };
+        let err = write_site(
+            &tmp.path().join("site"),
+            &[file("../../evil/index.html", "x")],
+            &[],
+            &guard,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("leave the output directory"),
+            "{err}"
+        );
+        assert!(!tmp.path().join("evil").exists());
+        assert!(!tmp.path().parent().unwrap().join("evil").exists());
+    }
+
+    #[test]
     fn leftovers_of_a_killed_build_are_removed() {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path();
         fs::create_dir_all(root.join(".site.ppdocs-new-abc123/x")).unwrap();
+        fs::write(root.join(".site.ppdocs-new-abc123").join(MARKER_FILE), "").unwrap();
+        // Look-alike folders without the marker are not ppdocs' to delete.
+        fs::create_dir_all(root.join(".site.ppdocs-old-mine")).unwrap();
         let guard = Guard { root, force: false };
         write_site(&root.join("site"), &[file("index.html", "x")], &[], &guard).unwrap();
         assert!(!root.join(".site.ppdocs-new-abc123").exists());
+        assert!(root.join(".site.ppdocs-old-mine").exists());
     }
 }

@@ -63,6 +63,38 @@ pub fn check_outputs(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
             );
         }
     }
+    check_file_folder_clashes(&outputs, diagnostics);
+}
+
+/// A file must not sit where another output needs a folder (`content/a` beside `a.md`).
+fn check_file_folder_clashes(outputs: &[(String, PathBuf)], diagnostics: &mut Vec<Diagnostic>) {
+    let files: HashMap<&str, &Path> = outputs
+        .iter()
+        .map(|(o, s)| (o.as_str(), s.as_path()))
+        .collect();
+    let mut reported = HashSet::new();
+    for (output, source) in outputs {
+        let mut folder = output.as_str();
+        while let Some((parent, _)) = folder.rsplit_once('/') {
+            if let Some(file_source) = files.get(parent)
+                && reported.insert(parent)
+            {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::OutputConflict,
+                        format!(
+                            "{} would be written to the file {parent}, where {} needs a folder",
+                            file_source.display(),
+                            source.display()
+                        ),
+                    )
+                    .in_file(*file_source)
+                    .with_help("rename the file, for example by giving it an extension"),
+                );
+            }
+            folder = parent;
+        }
+    }
 }
 
 /// Every relative link must land on a page or file, and every `#anchor` on a heading.

@@ -19,6 +19,9 @@ use crate::site::{TaskId, TextChange};
 /// Longest explicit task ID accepted.
 const MAX_ID_LEN: usize = 40;
 
+/// Longest explicit section prefix accepted.
+const MAX_PREFIX_LEN: usize = 10;
+
 /// Words left out when a section title is abbreviated into a task-ID prefix.
 const STOP_WORDS: &[&str] = &[
     "and", "or", "of", "the", "for", "to", "in", "a", "an", "with", "on", "your",
@@ -114,6 +117,22 @@ impl<'a> IdAssigner<'a> {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> String {
         if let Some(explicit) = explicit {
+            let valid = !explicit.is_empty()
+                && explicit.len() <= MAX_PREFIX_LEN
+                && explicit.chars().all(|c| c.is_ascii_alphanumeric());
+            if !valid {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::SectionPrefixInvalid,
+                        format!("`{explicit}` is not a valid task-ID prefix"),
+                    )
+                    .at(file, span.clone())
+                    .with_help(format!(
+                        "a prefix is 1 to {MAX_PREFIX_LEN} letters or digits, e.g. `{{prefix=CO}}`"
+                    )),
+                );
+                return self.claim_prefix(None, title, file, span, diagnostics);
+            }
             let prefix = explicit.to_ascii_uppercase();
             if !self.prefixes.insert(prefix.clone()) {
                 diagnostics.push(

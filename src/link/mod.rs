@@ -17,6 +17,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::load::{EVIDENCE_DIR, FRAMEWORKS_FILE, Project};
 use crate::parse::{Document, ParsedProject};
 use crate::site::{Article, LockReport, Page, Section, Site, Status, Task, TaskId};
+use crate::urls;
 use ids::IdAssigner;
 
 /// Builds the site.
@@ -175,6 +176,8 @@ fn assign_tasks(
     let mut sections = Vec::new();
     for draft in document.sections.iter().filter(|s| !s.tasks.is_empty()) {
         let section_index = sections.len();
+        // The heading id may be anything the author wrote; the folder is always a slug.
+        let folder_name = urls::slugify(&draft.anchor);
         let prefix = assigner.claim_prefix(
             draft.prefix.as_deref(),
             &draft.title,
@@ -232,10 +235,10 @@ fn assign_tasks(
             appendix: format!(
                 "appendix/{}-{}/index.html",
                 prefix.to_ascii_lowercase(),
-                draft.anchor
+                folder_name
             ),
             prefix,
-            output: format!("{folder}{}/index.html", draft.anchor),
+            output: format!("{folder}{folder_name}/index.html"),
             tasks: start..tasks.len(),
         });
     }

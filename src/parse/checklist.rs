@@ -89,15 +89,23 @@ pub fn extract_table<'a>(
     if headers.len() < 2 {
         return None;
     }
-    let explicit_check_header =
-        !headers[0].is_empty() && CHECK_HEADERS.contains(&headers[0].as_str());
-    let all_marks = !rows.is_empty()
-        && rows.iter().all(|row| {
+    // A check-mark header makes a checklist when at least half the rows hold marks (the
+    // others are then reported); a blank header needs marks in every row, since layout
+    // tables often have blank headers too.
+    let marks = rows
+        .iter()
+        .filter(|row| {
             row.cells
                 .first()
                 .is_some_and(|c| is_mark(&plain_text(&events[c.events.clone()])))
-        });
-    if !(explicit_check_header || (headers[0].is_empty() && all_marks)) {
+        })
+        .count();
+    let is_checklist = if headers[0].is_empty() {
+        !rows.is_empty() && marks == rows.len()
+    } else {
+        CHECK_HEADERS.contains(&headers[0].as_str()) && marks * 2 >= rows.len()
+    };
+    if !is_checklist {
         return None;
     }
     let id_col = headers
@@ -380,6 +388,15 @@ mod tests {
         // A layout table with a blank header is not a checklist.
         assert!(table_of("| | |\n|---|---|\n| Logo | text |\n").is_none());
         assert!(table_of("| Name | Value |\n|---|---|\n| a | b |\n").is_none());
+    }
+
+    #[test]
+    fn a_check_header_over_plain_text_is_a_plain_table() {
+        // Regression: `| Check | Description |` tables failed the build with bad-mark errors.
+        assert!(
+            table_of("| Check | Description |\n|---|---|\n| Firewall | On |\n| DNS | Set |\n")
+                .is_none()
+        );
     }
 
     #[test]

@@ -15,6 +15,9 @@ use crate::parse::{ContentIndex, front_matter};
 /// How deep includes may nest before ppdocs assumes something is wrong.
 const MAX_INCLUDE_DEPTH: usize = 16;
 
+/// How many bytes includes may add to one page in all, so nested includes cannot explode.
+const MAX_INCLUDED_BYTES: usize = 16 * 1024 * 1024;
+
 /// Alert kinds Learn supports, with the title each renders with.
 pub const ALERTS: &[(&str, &str)] = &[
     ("note", "Note"),
@@ -89,12 +92,7 @@ pub fn preprocess(
         lines: Vec::new(),
     };
     let mut stack = vec![file.to_path_buf()];
-    Rewriter {
-        out: &mut out,
-        index,
-        diagnostics,
-    }
-    .rewrite(body, offset, &mut stack, "");
+    Rewriter::new(&mut out, index, diagnostics).rewrite(body, offset, &mut stack, "");
     out
 }
 
@@ -102,48 +100,60 @@ struct Rewriter<'a> {
     out: &'a mut Preprocessed,
     index: &'a ContentIndex,
     diagnostics: &'a mut Vec<Diagnostic>,
-}
-
-/// An open code fence: its character and length.
-struct Fence {
-    marker: char,
-    len: usize,
+    /// Bytes includes may still add, so that nested includes cannot explode.
+    include_budget: usize,
 }
 
 impl Rewriter<'_> {
+    fn new<'a>(
+        out: &'a mut Preprocessed,
+        index: &'a ContentIndex,
+        diagnostics: &'a mut Vec<Diagnostic>,
+    ) -> Rewriter<'a> {
+        Rewriter {
+            out,
+            index,
+            diagnostics,
+            include_budget: MAX_INCLUDED_BYTES,
+        }
+    }
+
     /// Rewrites `text` (at `offset` of the file on top of `stack`), prefixing every output
     /// line with `prefix` (the block-quote or list indentation of an include line).
     fn rewrite(&mut self, text: &str, offset: usize, stack: &mut Vec<PathBuf>, prefix: &str) {
         let file_path = stack.last().cloned().unwrap_or_default();
         let file = self.file_index(&file_path);
-        let mut fence: Option<Fence> = None;
-        let mut in_complex_image = false;
-        let mut line_offset = offset;
+        if prefix.is_empty() && !text.contains(":::") && !text.contains("[!") {
+            // Nothing to rewrite: one verbatim segment maps every byte.
+            self.push_segment(file, offset, true);
+            self.out.text.push_str(text);
+            if !text.is_empty() && !text.ends_with('\n') {
+                self.out.text.push('\n');
+            }
+            return;
+        }
+        // pulldown-cmark decides what is code, so this pass agrees with the real parse
+        // (fences in list items, indented code, HTML blocks).
+        let code = code_block_ranges(text);
+        let mut complex_image: Option<Range<usize>> = None;
+        let mut line_offset = 0;
         for raw_line in text.split_inclusive('\n') {
-            let src_start = line_offset;
+            let rel_start = line_offset;
+            let src_start = offset + line_offset;
             line_offset += raw_line.len();
             let line = raw_line.trim_end_matches(['\n', '\r']);
-
-            if let Some(open) = &fence {
-                if closes_fence(line, open) {
-                    fence = None;
-                }
-                self.push_verbatim(prefix, line, file, src_start);
-                continue;
-            }
-            if let Some(opened) = opens_fence(line) {
-                fence = Some(opened);
-                self.push_verbatim(prefix, line, file, src_start);
-                continue;
-            }
-
             let (quote, rest) = split_block_prefix(line);
+            let content_at = rel_start + (line.len() - rest.len());
+            if code.iter().any(|r| r.contains(&content_at)) || rest.is_empty() {
+                self.push_verbatim(prefix, line, file, src_start);
+                continue;
+            }
             let span = |start: usize, len: usize| src_start + start..src_start + start + len;
             let rest_at = line.len() - rest.len();
 
-            if in_complex_image {
-                if rest.trim_start().starts_with(":::image-end:::") {
-                    in_complex_image = false;
+            if complex_image.is_some() {
+                if rest.starts_with(":::image-end:::") {
+                    complex_image = None;
                     self.push_rewritten(prefix, quote, file, src_start);
                 } else {
                     self.push_verbatim(prefix, line, file, src_start);
@@ -154,7 +164,9 @@ impl Rewriter<'_> {
             if let Some(directive) = rest.strip_prefix(":::") {
                 match self.directive(directive, &file_path, span(rest_at, rest.len())) {
                     Directive::Image { markdown, complex } => {
-                        in_complex_image = complex;
+                        if complex {
+                            complex_image = Some(span(rest_at, rest.len()));
+                        }
                         self.push_rewritten(prefix, &format!("{quote}{markdown}"), file, src_start);
                     }
                     Directive::Lines(lines) => {
@@ -198,11 +210,18 @@ impl Rewriter<'_> {
             }
 
             // Inline includes, and any other `[!` extension, anywhere in the line.
-            let rewritten = self.inline(line, stack, src_start);
-            match rewritten {
-                Some(l) => self.push_rewritten(prefix, &l, file, src_start),
-                None => self.push_verbatim(prefix, line, file, src_start),
+            if !self.inline(prefix, line, stack, file, src_start) {
+                self.push_verbatim(prefix, line, file, src_start);
             }
+        }
+        if let Some(span) = complex_image {
+            self.error(
+                Code::LearnSyntaxUnsupported,
+                &file_path,
+                span,
+                "`:::image type=\"complex\"` is never closed".to_string(),
+                "end the image's long description with a line `:::image-end:::`",
+            );
         }
     }
 
@@ -216,6 +235,26 @@ impl Rewriter<'_> {
         }
     }
 
+    /// Starts a new mapping segment at the current end of the output, unless the previous
+    /// segment already continues into it byte for byte.
+    fn push_segment(&mut self, file: usize, src_start: usize, verbatim: bool) {
+        let out_start = self.out.text.len();
+        if let Some(last) = self.out.lines.last()
+            && verbatim
+            && last.verbatim
+            && last.file == file
+            && last.src_start + (out_start - last.out_start) == src_start
+        {
+            return;
+        }
+        self.out.lines.push(LineOrigin {
+            out_start,
+            file,
+            src_start,
+            verbatim,
+        });
+    }
+
     fn push_line(
         &mut self,
         prefix: &str,
@@ -225,13 +264,7 @@ impl Rewriter<'_> {
         verbatim: bool,
     ) {
         // A prefixed line (inside an include) no longer maps column for column.
-        let verbatim = verbatim && prefix.is_empty();
-        self.out.lines.push(LineOrigin {
-            out_start: self.out.text.len(),
-            file,
-            src_start,
-            verbatim,
-        });
+        self.push_segment(file, src_start, verbatim && prefix.is_empty());
         self.out.text.push_str(prefix);
         self.out.text.push_str(line);
         self.out.text.push('\n');
@@ -424,6 +457,20 @@ impl Rewriter<'_> {
             return None;
         }
         let text = self.index.get(&path)?.clone();
+        if text.len() > self.include_budget {
+            self.error(
+                Code::IncludeTooLarge,
+                &current,
+                span,
+                format!(
+                    "includes add more than {} MiB to this page",
+                    MAX_INCLUDED_BYTES / (1024 * 1024)
+                ),
+                "includes nest too widely; include each shared file once",
+            );
+            return None;
+        }
+        self.include_budget -= text.len();
         let body_offset = match front_matter::split(&text, &path) {
             Ok(split) => split.body_offset,
             Err(d) => {
@@ -434,24 +481,36 @@ impl Rewriter<'_> {
         Some((path, text, body_offset))
     }
 
-    /// Rewrites inline `[!INCLUDE]`s and reports other `[!` extensions in `line`.
-    /// Returns `None` when the line needs no change.
-    fn inline(&mut self, line: &str, stack: &mut Vec<PathBuf>, src_start: usize) -> Option<String> {
+    /// Writes `line` with its inline `[!INCLUDE]`s replaced, and reports other `[!`
+    /// extensions in it. Returns `false` (writing nothing) when the line needs no change.
+    /// Included text gets a mapping segment of its own, so its links and diagnostics
+    /// resolve against the included file.
+    fn inline(
+        &mut self,
+        prefix: &str,
+        line: &str,
+        stack: &mut Vec<PathBuf>,
+        file: usize,
+        src_start: usize,
+    ) -> bool {
         let current = stack.last().cloned().unwrap_or_default();
-        let mut out = String::new();
-        let mut last = 0;
-        let mut changed = false;
+        let mut pieces: Vec<InlineInclude> = Vec::new();
         for at in extension_positions(line) {
-            if at < last {
+            if pieces.last().is_some_and(|p| at < p.end) {
                 continue;
             }
             let rest = &line[at..];
             if let Some((target, consumed)) = parse_include(rest) {
-                out.push_str(&line[last..at]);
                 let span = src_start + at..src_start + at + consumed;
+                let mut piece = InlineInclude {
+                    start: at,
+                    end: at + consumed,
+                    text: String::new(),
+                    origin: None,
+                };
                 if let Some((path, text, body_offset)) = self.resolve_include(&target, stack, span)
                 {
-                    stack.push(path);
+                    stack.push(path.clone());
                     let mut nested = Vec::new();
                     let inner = preprocess_nested(
                         &text[body_offset..],
@@ -459,22 +518,23 @@ impl Rewriter<'_> {
                         stack,
                         self.index,
                         &mut nested,
+                        &mut self.include_budget,
                     );
                     self.diagnostics.extend(nested);
                     stack.pop();
-                    out.push_str(inner.trim().replace('\n', " ").as_str());
+                    piece.text = inner.trim().replace('\n', " ");
+                    piece.origin = Some((self.file_index(&path), body_offset));
                 }
-                last = at + consumed;
-                changed = true;
+                pieces.push(piece);
                 continue;
             }
             let name: String = rest[2..]
                 .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .take_while(|c| !matches!(c, ']' | '[' | '(') && !c.is_whitespace())
                 .collect();
-            let (message, help) = if ALERTS.iter().any(|(k, _)| k.eq_ignore_ascii_case(&name))
-                || name.eq_ignore_ascii_case("div")
-            {
+            let known = ALERTS.iter().any(|(k, _)| k.eq_ignore_ascii_case(&name))
+                || name.eq_ignore_ascii_case("div");
+            let (message, help) = if known {
                 (
                     format!("`[!{name}]` must start a block quote line"),
                     "write it as `> [!NOTE]` on its own line, with the text on the following `>` lines",
@@ -488,34 +548,68 @@ impl Rewriter<'_> {
             let span = src_start + at..src_start + at + 2 + name.len();
             self.error(Code::LearnSyntaxUnsupported, &current, span, message, help);
         }
-        if !changed {
-            return None;
+        if pieces.is_empty() {
+            return false;
         }
-        out.push_str(&line[last..]);
-        Some(out)
+        let mut last = 0;
+        self.push_segment(file, src_start, prefix.is_empty());
+        self.out.text.push_str(prefix);
+        for piece in pieces {
+            self.push_segment(file, src_start + last, prefix.is_empty());
+            self.out.text.push_str(&line[last..piece.start]);
+            if let Some((included, offset)) = piece.origin {
+                self.push_segment(included, offset, false);
+            }
+            self.out.text.push_str(&piece.text);
+            last = piece.end;
+        }
+        self.push_segment(file, src_start + last, prefix.is_empty());
+        self.out.text.push_str(&line[last..]);
+        self.out.text.push('\n');
+        true
     }
 }
 
+/// An `[!INCLUDE]` in the middle of a line: what it replaces, and with what.
+struct InlineInclude {
+    start: usize,
+    end: usize,
+    text: String,
+    /// The included file (index into `files`) and where its body starts.
+    origin: Option<(usize, usize)>,
+}
+
 /// Preprocesses an inline include's text on its own, returning only the text.
+/// `budget` is shared with the including page, so inline includes cannot explode either.
 fn preprocess_nested(
     text: &str,
     offset: usize,
     stack: &mut Vec<PathBuf>,
     index: &ContentIndex,
     diagnostics: &mut Vec<Diagnostic>,
+    budget: &mut usize,
 ) -> String {
     let mut out = Preprocessed {
         text: String::new(),
         files: Vec::new(),
         lines: Vec::new(),
     };
-    Rewriter {
-        out: &mut out,
-        index,
-        diagnostics,
-    }
-    .rewrite(text, offset, stack, "");
+    let mut rewriter = Rewriter::new(&mut out, index, diagnostics);
+    rewriter.include_budget = *budget;
+    rewriter.rewrite(text, offset, stack, "");
+    *budget = rewriter.include_budget;
     out.text
+}
+
+/// Byte ranges of `text` that pulldown-cmark parses as code blocks.
+fn code_block_ranges(text: &str) -> Vec<Range<usize>> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    Parser::new_ext(text, crate::parse::markdown::options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| {
+            matches!(event, Event::Start(Tag::CodeBlock(_))).then_some(range)
+        })
+        .collect()
 }
 
 enum Directive {
@@ -582,22 +676,6 @@ fn split_block_prefix(line: &str) -> (&str, &str) {
         .find(|(_, c)| !(c.is_whitespace() || *c == '>'))
         .map_or(line.len(), |(i, _)| i);
     (&line[..end], &line[end..])
-}
-
-fn opens_fence(line: &str) -> Option<Fence> {
-    let trimmed = split_block_prefix(line).1;
-    let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let len = trimmed.chars().take_while(|c| *c == marker).count();
-    if len < 3 || (marker == '`' && trimmed[len..].contains('`')) {
-        return None;
-    }
-    Some(Fence { marker, len })
-}
-
-fn closes_fence(line: &str, fence: &Fence) -> bool {
-    let trimmed = split_block_prefix(line).1.trim_end();
-    let len = trimmed.chars().take_while(|c| *c == fence.marker).count();
-    len >= fence.len && trimmed.len() == len * fence.marker.len_utf8()
 }
 
 /// `type="content" source="a.png" alt-text="A \"b\""` → pairs.
@@ -783,6 +861,75 @@ mod tests {
         let (out, _) = run("> [!NOTE]\n> Text here\n", &[]);
         let at = out.text.find("here").unwrap();
         assert_eq!(out.origin(at..at + 4).1, 17..21);
+    }
+
+    #[test]
+    fn fences_opened_in_list_items_are_code() {
+        let text = "- ```sh\n  echo hi\n  ```\n\n> [!TIP]\n> Should be a tip\n\n- ```md\n  > [!NOTE]\n  ```\n";
+        let (out, d) = run(text, &[]);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(
+            out.text.contains("> <!--ppdocs:alert:tip-->"),
+            "{}",
+            out.text
+        );
+        assert!(
+            out.text.contains("  > [!NOTE]"),
+            "code stays code: {}",
+            out.text
+        );
+    }
+
+    #[test]
+    fn an_unclosed_complex_image_is_an_error() {
+        let (_, d) = run(
+            ":::image type=\"complex\" source=\"a.png\" alt-text=\"x\":::\nLong description.\n",
+            &[],
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("never closed"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn inline_includes_map_back_to_the_included_file() {
+        let (out, d) = run(
+            "Inline: [!INCLUDE[s](includes/snip.md)] end.\n",
+            &[("content/includes/snip.md", "see [other](../other.md)\n")],
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(out.text, "Inline: see [other](../other.md) end.\n");
+        let at = out.text.find("[other]").unwrap();
+        assert_eq!(
+            out.origin(at..at + 7).0,
+            Path::new("content/includes/snip.md")
+        );
+        let end = out.text.find("end.").unwrap();
+        let (file, span) = out.origin(end..end + 4);
+        assert_eq!(file, Path::new("content/a.md"));
+        assert_eq!(span, 40..44);
+    }
+
+    #[test]
+    fn include_explosions_are_bounded() {
+        // Each file includes the next ten times: 10^12 lines if nothing stopped it.
+        let mut files = Vec::new();
+        for n in 0..12 {
+            let line = format!("[!INCLUDE[x](f{}.md)]\n\n", n + 1);
+            files.push((
+                format!("content/includes/f{n}.md"),
+                line.repeat(10) + &"x".repeat(200_000),
+            ));
+        }
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let (_, d) = run("[!INCLUDE[x](includes/f0.md)]\n", &refs);
+        assert!(
+            d.iter().any(|d| d.code == Code::IncludeTooLarge),
+            "{:?}",
+            d.first()
+        );
     }
 
     #[test]

@@ -18,6 +18,11 @@ use crate::parse::highlight::{escape_html, highlight};
 use crate::parse::learn::{self, ALERTS, MARKER_PREFIX, Preprocessed};
 use crate::urls;
 
+/// Internal links are written as `ppdocs-root:/<output path>` and made relative to each
+/// page that shows them when it is rendered: a section's text appears on the article page
+/// and on the section page, one folder deeper.
+pub const ROOT_PLACEHOLDER: &str = "ppdocs-root:/";
+
 /// The pulldown-cmark extensions ppdocs enables.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -116,6 +121,7 @@ pub fn render(
         used_ids: HashSet::new(),
         quotes: Vec::new(),
         seen_block: false,
+        in_task: false,
     };
     state.rewrite_links(&mut events);
     let mut out = Vec::with_capacity(events.len());
@@ -176,6 +182,8 @@ struct State<'p, 'd> {
     quotes: Vec<&'static str>,
     /// Whether any block came before: only a leading `# H1` is the page title.
     seen_block: bool,
+    /// Inside a task's text, lists, tables and headings are only rendered.
+    in_task: bool,
 }
 
 impl<'a> State<'_, '_> {
@@ -217,14 +225,18 @@ impl<'a> State<'_, '_> {
         let path_part = path_part.split('?').next().unwrap_or_default();
         let (file, origin) = self.origin(span);
         if path_part.is_empty() {
-            // `#anchor` on this page.
+            // `#anchor` on this page: the article page, wherever the text is shown.
             self.rendered.links.push(LocalLink {
                 target: self.links.source.to_path_buf(),
-                fragment,
+                fragment: fragment.clone(),
                 file,
                 span: origin,
             });
-            return None;
+            return Some(format!(
+                "{ROOT_PLACEHOLDER}{}#{}",
+                urls::encode_path(self.links.output),
+                fragment.unwrap_or_default()
+            ));
         }
         let Some(target) = learn::resolve_relative(&file, path_part) else {
             self.push(
@@ -242,7 +254,7 @@ impl<'a> State<'_, '_> {
         } else {
             urls::static_output(&target)
         };
-        let mut url = urls::relative(self.links.output, &target_output);
+        let mut url = format!("{ROOT_PLACEHOLDER}{}", urls::encode_path(&target_output));
         if let Some(fragment) = &fragment {
             url.push('#');
             url.push_str(fragment);
@@ -263,7 +275,7 @@ impl<'a> State<'_, '_> {
             match event {
                 Event::Start(Tag::Heading {
                     level, id, attrs, ..
-                }) => {
+                }) if !self.in_task => {
                     let end = matching_end(events, i);
                     let heading = Heading {
                         level: heading_level(*level),
@@ -278,13 +290,13 @@ impl<'a> State<'_, '_> {
                     i = end + 1;
                     continue;
                 }
-                Event::Start(Tag::Table(_)) => {
+                Event::Start(Tag::Table(_)) if !self.in_task => {
                     let end = matching_end(events, i);
                     self.table(&events[i..=end], out);
                     i = end + 1;
                     continue;
                 }
-                Event::Start(Tag::List(None)) => {
+                Event::Start(Tag::List(None)) if !self.in_task => {
                     let end = matching_end(events, i);
                     if let Some(tasks) = checklist::extract_task_list(&events[i..=end])
                         && !self.rendered.sections.is_empty()
@@ -330,6 +342,19 @@ impl<'a> State<'_, '_> {
                 Event::Start(Tag::Paragraph) => {
                     self.seen_block = true;
                     out.push(event.clone());
+                }
+                Event::Html(html) if html.trim_start().starts_with(MARKER_PREFIX) => {
+                    let (file, origin) = self.origin(span);
+                    self.push(
+                        Diagnostic::error(
+                            Code::LearnMarkerMisplaced,
+                            "an alert or `[!div]` must be the first line of its block quote",
+                        )
+                        .at(file, origin)
+                        .with_help(
+                            "start a new block quote for it: a blank line, then `> [!NOTE]`",
+                        ),
+                    );
                 }
                 _ => out.push(event.clone()),
             }
@@ -427,7 +452,9 @@ impl<'a> State<'_, '_> {
         let start = self.rendered.sections[section_index].tasks.len();
         for task in tasks {
             let mut inner = Vec::new();
+            self.in_task = true;
             self.process(&task.text, &mut inner);
+            self.in_task = false;
             let mut task_html = String::new();
             html::push_html(&mut task_html, inner.into_iter());
             let (file, span) = self.origin(&task.span);

@@ -15,6 +15,7 @@ use tera::{Context, Tera};
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::load::Theme;
+use crate::parse::markdown::ROOT_PLACEHOLDER;
 use crate::parse::{BodyPart, highlight};
 use crate::site::Site;
 use crate::urls;
@@ -192,6 +193,12 @@ fn render_job(tera: &Tera, site: &Site, job: &Job) -> Result<OutputFile, Diagnos
     let html = tera
         .render(template, &context)
         .map_err(|err| template_error(&site.config.theme, err))?;
+    // Internal links in Markdown were written relative to the site root; anchor them here.
+    let root = match (job, &site.config.base_url) {
+        (Job::NotFound, Some(base)) => base.clone(),
+        _ => urls::root_prefix(&path),
+    };
+    let html = html.replace(ROOT_PLACEHOLDER, &root);
     Ok(OutputFile {
         path,
         contents: html.into_bytes(),

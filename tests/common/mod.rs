@@ -180,3 +180,89 @@ pub fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// Follows every `href` and `src` of every HTML file under `site` and panics, listing them,
+/// if any relative one does not name an existing file (and `#id` on it, when given).
+pub fn assert_links_resolve(site: &Path) {
+    let mut broken = Vec::new();
+    for (rel, bytes) in snapshot_dir(site) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = Html::parse_document(&String::from_utf8_lossy(&bytes));
+        let base = Path::new(&rel)
+            .parent()
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        let selector = Selector::parse("[href], [src]").unwrap();
+        for element in html.select(&selector) {
+            let Some(url) = element
+                .value()
+                .attr("href")
+                .or_else(|| element.value().attr("src"))
+            else {
+                continue;
+            };
+            if url.contains("://") || url.starts_with("mailto:") || url.starts_with("data:") {
+                continue;
+            }
+            let (path, fragment) = url.split_once('#').unwrap_or((url, ""));
+            let target = if path.is_empty() {
+                PathBuf::from(&rel)
+            } else {
+                normalize(&base.join(decode(path)))
+            };
+            let file = site.join(&target);
+            if !file.is_file() {
+                broken.push(format!("{rel}: {url} (no file {})", target.display()));
+                continue;
+            }
+            if !fragment.is_empty() && target.extension().is_some_and(|e| e == "html") {
+                let text = fs::read_to_string(&file).unwrap();
+                let page = Html::parse_document(&text);
+                let id_selector = Selector::parse("[id]").unwrap();
+                let fragment = decode(fragment);
+                if !page
+                    .select(&id_selector)
+                    .any(|e| e.value().attr("id") == Some(fragment.as_str()))
+                {
+                    broken.push(format!("{rel}: {url} (no id {fragment})"));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                assert!(out.pop(), "link leaves the site: {}", path.display());
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
