@@ -15,7 +15,7 @@ use serde_yaml::{Mapping, Value};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::load::{ContentFile, EVIDENCE_DIR};
 use crate::parse::front_matter::{self, find_key};
-use crate::parse::markdown;
+use crate::parse::markdown::{self, ROOT_PLACEHOLDER};
 use crate::urls;
 
 /// The fields an evidence record may have.
@@ -264,7 +264,7 @@ impl Fields<'_> {
         });
         let mut notes_html = String::new();
         html::push_html(&mut notes_html, Parser::new_ext(body, markdown::options()));
-        let notes_html = ammonia::clean(&notes_html);
+        let notes_html = sanitize_notes(&notes_html, self.path);
         Some(EvidenceRecord {
             file: self.path.to_path_buf(),
             anchor,
@@ -393,6 +393,36 @@ impl Fields<'_> {
     }
 }
 
+/// Cleans notes of anything that could run in a reader's browser (scripts, event handlers,
+/// `javascript:` URLs, frames, objects). Relative links point beside the record, where
+/// its attachments are published.
+fn sanitize_notes(html: &str, record: &Path) -> String {
+    let folder = urls::encode_path(&urls::static_output(
+        record.parent().unwrap_or(Path::new("")),
+    ));
+    ammonia::Builder::default()
+        .url_relative(ammonia::UrlRelative::Custom(Box::new(BesideRecord {
+            folder,
+        })))
+        .clean(html)
+        .to_string()
+}
+
+/// Rewrites relative URLs in notes to the record's folder in the output.
+struct BesideRecord {
+    folder: String,
+}
+
+impl<'a> ammonia::UrlRelativeEvaluate<'a> for BesideRecord {
+    fn evaluate<'url>(&self, url: &'url str) -> Option<std::borrow::Cow<'url, str>> {
+        if url.starts_with('#') {
+            return Some(url.into());
+        }
+        let url = url.trim_start_matches("./");
+        Some(format!("{ROOT_PLACEHOLDER}{}/{url}", self.folder).into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,6 +461,21 @@ mod tests {
             "{}",
             record.notes_html
         );
+    }
+
+    #[test]
+    fn notes_are_sanitized_and_relative_links_point_beside_the_record() {
+        let (record, _) = parse(
+            "---\ntask: TP-02\nstatus: done\nowner: a\ncollected: 2026-10-01\n---\n[export](rules.json) <a href=\"javascript:alert(1)\">x</a> <iframe src=\"https://e.com\"></iframe><img src=\"https://e.com/a.png\" onerror=\"alert(1)\">\n",
+        );
+        let html = record.unwrap().notes_html;
+        assert!(
+            html.contains("href=\"ppdocs-root:/evidence/tp/rules.json\""),
+            "{html}"
+        );
+        for bad in ["javascript:", "<iframe", "onerror"] {
+            assert!(!html.contains(bad), "{bad} survived: {html}");
+        }
     }
 
     #[test]
