@@ -19,6 +19,7 @@ fn init_scaffolds_a_project_that_builds_and_never_overwrites() {
         "content/index.md",
         "content/security-checklist.md",
         ".gitignore",
+        "ppdocs.lock",
     ] {
         assert!(project.root.join(file).is_file(), "{file}");
     }

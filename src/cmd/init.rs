@@ -1,16 +1,20 @@
 //! `ppdocs init`: scaffolds a project that builds at once, with Microsoft's Power Platform
-//! security checklist as its first article. Never overwrites a file.
+//! security checklist as its first article and its task IDs pinned in `ppdocs.lock`.
+//! Never overwrites a file.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
+use crate::cmd::lock;
+use crate::load::LOCK_FILE;
 use crate::shell::Shell;
 
 /// The checklist article; the example project's copy is the single source.
 const CHECKLIST: &str = include_str!("../../content/security-checklist.md");
 const HOME: &str = include_str!("../../content/index.md");
+const EVIDENCE_GUIDE: &str = include_str!("../../content/reference/evidence-files.md");
 
 const CONFIG: &str = r#"# ppdocs settings. Every key is optional; see the README for all of them.
 
@@ -30,11 +34,12 @@ description = "Our Power Platform security checklist, and where each task stands
 const GITIGNORE: &str = "# ppdocs build output\n/site/\n";
 
 /// The files `init` writes, relative to the new project's folder.
-pub fn scaffold() -> [(&'static str, &'static str); 4] {
+pub fn scaffold() -> [(&'static str, &'static str); 5] {
     [
         ("ppdocs.toml", CONFIG),
         ("content/index.md", HOME),
         ("content/security-checklist.md", CHECKLIST),
+        ("content/reference/evidence-files.md", EVIDENCE_GUIDE),
         (".gitignore", GITIGNORE),
     ]
 }
@@ -44,7 +49,9 @@ pub fn run(dir: &Path, shell: &Shell) -> anyhow::Result<()> {
     let files = scaffold();
     let existing: Vec<PathBuf> = files
         .iter()
-        .map(|(path, _)| dir.join(path))
+        .map(|(path, _)| *path)
+        .chain([LOCK_FILE])
+        .map(|path| dir.join(path))
         .filter(|path| path.exists())
         .collect();
     if !existing.is_empty() {
@@ -64,6 +71,11 @@ pub fn run(dir: &Path, shell: &Shell) -> anyhow::Result<()> {
         }
         fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
         shell.status("Created", &path.display().to_string());
+    }
+    // Pin the checklist's task IDs from the start, so evidence stays attached to its tasks
+    // when the checklist is updated.
+    if !lock::run(dir, None, shell)? {
+        bail!("the new project did not validate; this is a bug in ppdocs, please report it");
     }
     let shown = if dir == Path::new(".") {
         String::new()
