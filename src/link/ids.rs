@@ -372,6 +372,16 @@ mod tests {
         }
     }
 
+    fn two_tasks() -> Lock {
+        Lock {
+            version: VERSION,
+            tasks: vec![
+                locked("TP-01", "Track user activities with Sentinel."),
+                locked("TP-02", "Configure alerts for suspicious activities."),
+            ],
+        }
+    }
+
     fn ids(assigned: &[Assigned]) -> Vec<&str> {
         assigned.iter().map(|a| a.id.0.as_str()).collect()
     }
@@ -387,13 +397,7 @@ mod tests {
 
     #[test]
     fn a_row_inserted_above_keeps_existing_ids() {
-        let lock = Lock {
-            version: VERSION,
-            tasks: vec![
-                locked("TP-01", "Track user activities with Sentinel."),
-                locked("TP-02", "Configure alerts for suspicious activities."),
-            ],
-        };
+        let lock = two_tasks();
         let mut assigner = IdAssigner::new(Some(&lock), DAY());
         let tasks = [
             draft("A brand new first task about something else entirely."),
@@ -407,13 +411,7 @@ mod tests {
 
     #[test]
     fn a_reworded_task_keeps_its_id_and_reports_the_change() {
-        let lock = Lock {
-            version: VERSION,
-            tasks: vec![
-                locked("TP-01", "Track user activities with Sentinel."),
-                locked("TP-02", "Configure alerts for suspicious activities."),
-            ],
-        };
+        let lock = two_tasks();
         let mut assigner = IdAssigner::new(Some(&lock), DAY());
         let tasks = [
             draft("Track user activities with Sentinel."),

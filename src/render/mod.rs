@@ -24,6 +24,9 @@ use views::{
     task_views,
 };
 
+/// The first breadcrumb of every page.
+const DASHBOARD: Crumb<'static> = Crumb::new("Dashboard", "index.html");
+
 /// Where the theme's static files and generated stylesheets go.
 pub const ASSETS_DIR: &str = "assets";
 
@@ -351,27 +354,12 @@ fn page_context(tera: &Tera, site: &Site, index: usize) -> Result<Context, Diagn
             context.insert("article", &article_view(site, article));
             context.insert("current_article", &document.output);
             if let Some(first) = article.sections.first() {
-                context.insert(
-                    "next",
-                    &Crumb {
-                        title: &first.title,
-                        url: &first.output,
-                    },
-                );
+                context.insert("next", &Crumb::new(&first.title, &first.output));
             }
         }
         None => context.insert("body", &plain_body(&document.parts)),
     }
-    let crumbs = [
-        Crumb {
-            title: "Dashboard",
-            url: "index.html",
-        },
-        Crumb {
-            title: &document.title,
-            url: &document.output,
-        },
-    ];
+    let crumbs = [DASHBOARD, Crumb::new(&document.title, &document.output)];
     context.insert("breadcrumbs", &crumbs);
     Ok(context)
 }
@@ -400,54 +388,30 @@ fn section_context(
     )?;
     context.insert("body", &intro);
     let crumbs = [
-        Crumb {
-            title: "Dashboard",
-            url: "index.html",
-        },
-        Crumb {
-            title: &document.title,
-            url: &document.output,
-        },
-        Crumb {
-            title: &section.title,
-            url: &section.output,
-        },
+        DASHBOARD,
+        Crumb::new(&document.title, &document.output),
+        Crumb::new(&section.title, &section.output),
     ];
     context.insert("breadcrumbs", &crumbs);
     let prev = match section_index {
-        0 => Crumb {
-            title: &document.title,
-            url: &document.output,
-        },
-        n => Crumb {
-            title: &article.sections[n - 1].title,
-            url: &article.sections[n - 1].output,
-        },
+        0 => Crumb::new(&document.title, &document.output),
+        n => Crumb::new(
+            &article.sections[n - 1].title,
+            &article.sections[n - 1].output,
+        ),
     };
     context.insert("prev", &prev);
     if let Some(next) = article.sections.get(section_index + 1) {
-        context.insert(
-            "next",
-            &Crumb {
-                title: &next.title,
-                url: &next.output,
-            },
-        );
+        context.insert("next", &Crumb::new(&next.title, &next.output));
     }
     Ok(context)
 }
 
 fn appendix_crumbs<'a>(title: &'a str, url: &'a str) -> [Crumb<'a>; 3] {
     [
-        Crumb {
-            title: "Dashboard",
-            url: "index.html",
-        },
-        Crumb {
-            title: "Compliance records",
-            url: APPENDIX_INDEX,
-        },
-        Crumb { title, url },
+        DASHBOARD,
+        Crumb::new("Compliance records", APPENDIX_INDEX),
+        Crumb::new(title, url),
     ]
 }
 
@@ -499,16 +463,7 @@ fn appendix_index_context(site: &Site) -> Context {
     context.insert("frameworks", &framework_summaries(site));
     context.insert(
         "breadcrumbs",
-        &[
-            Crumb {
-                title: "Dashboard",
-                url: "index.html",
-            },
-            Crumb {
-                title: "Compliance records",
-                url: APPENDIX_INDEX,
-            },
-        ],
+        &[DASHBOARD, Crumb::new("Compliance records", APPENDIX_INDEX)],
     );
     context
 }

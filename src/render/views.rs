@@ -362,3 +362,9 @@ pub struct Crumb<'a> {
     pub title: &'a str,
     pub url: &'a str,
 }
+
+impl<'a> Crumb<'a> {
+    pub const fn new(title: &'a str, url: &'a str) -> Self {
+        Crumb { title, url }
+    }
+}
