@@ -76,6 +76,8 @@ codes! {
     AttachmentInvalid => "attachment-invalid": "An attachment is missing, absolute, or outside the project.",
     FrameworksInvalid => "frameworks-invalid": "`content/frameworks.yaml` is malformed or names an unknown task.",
     FrameworkUnknown => "framework-unknown": "An evidence record names a framework `frameworks.yaml` does not define.",
+    TrainingInvalid => "training-invalid": "A training module's front matter has a missing or unknown value.",
+    TrainingUnknownModule => "training-unknown-module": "An evidence record names a training module that does not exist.",
     LockInvalid => "lock-invalid": "`ppdocs.lock` cannot be read.",
     LockOutdated => "lock-outdated": "Tasks were added, removed or reworded since `ppdocs lock` last ran.",
 }
@@ -120,6 +122,11 @@ impl Diagnostic {
     pub fn at(mut self, file: impl Into<PathBuf>, span: Range<usize>) -> Self {
         self.file = Some(file.into());
         self.span = Some(span);
+        self
+    }
+
+    pub fn with_code(mut self, code: Code) -> Self {
+        self.code = code;
         self
     }
 

@@ -30,6 +30,9 @@ pub const CONTENT_DIR: &str = "content";
 /// The folder under `content/` that holds evidence records and their attachments.
 pub const EVIDENCE_DIR: &str = "content/evidence";
 
+/// The folder under `content/` that holds training modules.
+pub const TRAINING_DIR: &str = "content/training";
+
 /// The framework mapping file.
 pub const FRAMEWORKS_FILE: &str = "content/frameworks.yaml";
 
@@ -45,6 +48,8 @@ pub enum ContentKind {
     Partial,
     /// An evidence record under `content/evidence/` (`.md`, `.yaml` or `.yml`).
     Evidence,
+    /// A training module under `content/training/` (its `index.md` is the hub's page).
+    Training,
 }
 
 /// A text file under `content/`.
@@ -267,6 +272,8 @@ fn text_kind(rel: &Path) -> Option<ContentKind> {
     }
     if rel.components().any(|c| c.as_os_str() == "includes") {
         Some(ContentKind::Partial)
+    } else if rel.starts_with(TRAINING_DIR) && rel.file_name().is_some_and(|n| n != "index.md") {
+        Some(ContentKind::Training)
     } else {
         Some(ContentKind::Page)
     }

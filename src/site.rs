@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use crate::config::Config;
 use crate::parse::Document;
 use crate::parse::evidence::EvidenceRecord;
+use crate::parse::training::ModuleMeta;
 
 /// A task's identifier: short, typable, unique across the site (`TP-02`, `SE:01`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -90,6 +91,8 @@ pub struct Task {
     pub frameworks: Vec<String>,
     /// When `ppdocs.lock` knows an earlier wording of this task.
     pub text_change: Option<TextChange>,
+    /// Training modules that train for this task, as indices into [`Site::modules`].
+    pub modules: Vec<usize>,
     pub file: PathBuf,
     pub span: Range<usize>,
 }
@@ -108,6 +111,42 @@ pub struct Record {
     /// Indices into [`Site::tasks`].
     pub tasks: Vec<usize>,
     pub attachments: Vec<Attachment>,
+    /// The training module a training record delivered, as an index into [`Site::modules`].
+    pub module: Option<usize>,
+}
+
+/// A training module for makers, developers or admins.
+#[derive(Clone, Debug)]
+pub struct TrainingModule {
+    /// Index into [`Site::pages`].
+    pub page: usize,
+    /// The file name without `.md`, as training records name it.
+    pub slug: String,
+    pub meta: ModuleMeta,
+    /// Indices into [`Site::tasks`].
+    pub tasks: Vec<usize>,
+    /// Training records that delivered it, as indices into [`Site::records`], newest first.
+    pub records: Vec<usize>,
+}
+
+impl TrainingModule {
+    /// The most recent session: its date and how many attended.
+    pub fn last_delivered(&self, records: &[Record]) -> Option<(NaiveDate, u32)> {
+        self.records
+            .iter()
+            .flat_map(|&r| records[r].evidence.sessions.iter())
+            .max_by_key(|s| s.date)
+            .map(|s| (s.date, s.attendees))
+    }
+
+    /// Sessions and attendees over all training records.
+    pub fn delivered_totals(&self, records: &[Record]) -> (usize, u32) {
+        let sessions = self
+            .records
+            .iter()
+            .flat_map(|&r| records[r].evidence.sessions.iter());
+        sessions.fold((0, 0), |(n, people), s| (n + 1, people + s.attendees))
+    }
 }
 
 /// A file attached to a record, copied into the site.
@@ -192,11 +231,12 @@ impl Article {
     }
 }
 
-/// Every content page, with the article it is (if it is one).
+/// Every content page, with the article or training module it is (if it is one).
 #[derive(Clone, Debug)]
 pub struct Page {
     pub document: Document,
     pub article: Option<usize>,
+    pub module: Option<usize>,
 }
 
 /// Everything `render` needs, and nothing it must not see.
@@ -207,6 +247,9 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// `content/index.md`: the dashboard's introduction, when present.
     pub home: Option<Document>,
+    /// `content/training/index.md`: the training hub's introduction, when present.
+    pub training_home: Option<Document>,
+    pub modules: Vec<TrainingModule>,
     pub articles: Vec<Article>,
     pub tasks: Vec<Task>,
     /// Files to copy into the site: (output path, source path). Attachments are included

@@ -8,6 +8,9 @@ use std::path::Path;
 
 use crate::load::CONTENT_DIR;
 
+/// The training hub's page; `content/training/index.md` is its introduction.
+pub const TRAINING_HUB: &str = "training/index.html";
+
 /// `content/foo/Bar Baz.md` → `foo/bar-baz/index.html`; `content/index.md` → `index.html`.
 pub fn page_output(source: &Path) -> String {
     let rel = source.strip_prefix(CONTENT_DIR).unwrap_or(source);

@@ -10,7 +10,13 @@ use crate::site::Site;
 use crate::urls;
 
 /// Output paths the theme and the generated pages own.
-const RESERVED_OUTPUTS: &[&str] = &["index.html", "404.html", "records.json", "records.csv"];
+const RESERVED_OUTPUTS: &[&str] = &[
+    "index.html",
+    "404.html",
+    "records.json",
+    "records.csv",
+    urls::TRAINING_HUB,
+];
 const RESERVED_DIRS: &[&str] = &["assets/", "appendix/"];
 
 /// Two sources must never be written to the same file.
@@ -105,6 +111,7 @@ pub fn check_links(project: &Project, site: &Site, diagnostics: &mut Vec<Diagnos
         .iter()
         .map(|p| &p.document)
         .chain(site.home.as_ref())
+        .chain(site.training_home.as_ref())
     {
         anchors.insert(
             document.source.as_path(),
@@ -129,6 +136,7 @@ pub fn check_links(project: &Project, site: &Site, diagnostics: &mut Vec<Diagnos
         .iter()
         .map(|p| &p.document)
         .chain(site.home.as_ref())
+        .chain(site.training_home.as_ref())
     {
         for link in &document.links {
             let is_page = link.target.extension().is_some_and(|e| e == "md");

@@ -12,13 +12,14 @@ use crate::load::{EVIDENCE_DIR, StaticFile};
 use crate::parse::evidence::{EvidenceRecord, RecordStatus};
 use crate::parse::frameworks::FrameworkDraft;
 use crate::parse::learn::resolve_relative;
-use crate::site::{Attachment, Control, Framework, Record, Status, Task};
+use crate::site::{Attachment, Control, Framework, Record, Status, Task, TrainingModule};
 use crate::urls;
 
 /// Links records to tasks and attachments; returns the records and the attachments to publish.
 pub fn link_records(
     evidence: Vec<EvidenceRecord>,
     tasks: &mut [Task],
+    modules: &mut [TrainingModule],
     static_files: &[StaticFile],
     frameworks: &[FrameworkDraft],
     ids: &IdAssigner<'_>,
@@ -37,6 +38,7 @@ pub fn link_records(
     let mut published = Vec::new();
     let mut records = Vec::with_capacity(evidence.len());
 
+    let slugs: Vec<&str> = modules.iter().map(|m| m.slug.as_str()).collect();
     for record in evidence {
         let mut record_tasks = Vec::new();
         for task in &record.tasks {
@@ -44,6 +46,27 @@ pub fn link_records(
                 Some(&index) => record_tasks.push(index),
                 None => diagnostics.push(unknown_task(&record.file, task, &by_id, ids)),
             }
+        }
+        // A training record is evidence for every task its module trains for.
+        let module = record.module.as_ref().and_then(|name| {
+            let found = slugs.iter().position(|s| *s == name.value);
+            if found.is_none() {
+                let help = match did_you_mean(&name.value, slugs.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`? A module is named by its file name under content/training/, without .md"),
+                    None => "a module is named by its file name under content/training/, without .md".to_string(),
+                };
+                diagnostics.push(
+                    Diagnostic::error(Code::TrainingUnknownModule, format!("no training module is called `{}`", name.value))
+                        .at(&record.file, name.span.clone())
+                        .with_help(help),
+                );
+            }
+            found
+        });
+        if let Some(module) = module {
+            record_tasks.extend(modules[module].tasks.iter().copied());
+            record_tasks.sort_unstable();
+            record_tasks.dedup();
         }
         if !frameworks.is_empty() {
             for tag in &record.frameworks {
@@ -103,6 +126,7 @@ pub fn link_records(
             evidence: record,
             tasks: record_tasks,
             attachments,
+            module,
         });
     }
     // Newest first; ties broken by file so the order never depends on the walk.
@@ -116,13 +140,17 @@ pub fn link_records(
         for &task in &record.tasks {
             tasks[task].records.push(index);
         }
+        if let Some(module) = record.module {
+            modules[module].records.push(index);
+        }
     }
+
     published.sort();
     published.dedup();
     (records, published)
 }
 
-fn unknown_task(
+pub(super) fn unknown_task(
     file: &Path,
     task: &crate::parse::evidence::Located<String>,
     by_id: &HashMap<&str, usize>,

@@ -7,6 +7,7 @@
 mod checks;
 mod evidence;
 pub mod ids;
+mod training;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -49,6 +50,11 @@ pub fn link(project: &Project, parsed: ParsedProject, as_of: NaiveDate) -> (Site
         );
     }
 
+    let training_home = documents
+        .iter()
+        .position(|d| d.output == urls::TRAINING_HUB)
+        .map(|i| documents.remove(i));
+
     let mut assigner = IdAssigner::new(lock.as_ref(), as_of);
     let mut pages = Vec::with_capacity(documents.len());
     let mut articles = Vec::new();
@@ -61,7 +67,7 @@ pub fn link(project: &Project, parsed: ParsedProject, as_of: NaiveDate) -> (Site
         HashMap::new();
     for document in documents {
         let page_index = pages.len();
-        let article = document.is_checklist().then(|| {
+        let article = (document.is_checklist() && document.module.is_none()).then(|| {
             let article_index = articles.len();
             let sections = assign_tasks(
                 &document,
@@ -78,14 +84,20 @@ pub fn link(project: &Project, parsed: ParsedProject, as_of: NaiveDate) -> (Site
             });
             article_index
         });
-        pages.push(Page { document, article });
+        pages.push(Page {
+            document,
+            article,
+            module: None,
+        });
     }
     lock_report.removed = assigner.unclaimed();
+    let mut modules = training::link_modules(&mut pages, &mut tasks, &assigner, &mut diagnostics);
 
     let framework_drafts = frameworks.unwrap_or_else(|| evidence::frameworks_from_tags(&evidence));
     let (records, attachments) = evidence::link_records(
         evidence,
         &mut tasks,
+        &mut modules,
         &project.static_files,
         &framework_drafts,
         &assigner,
@@ -147,6 +159,8 @@ pub fn link(project: &Project, parsed: ParsedProject, as_of: NaiveDate) -> (Site
         config: project.config.clone(),
         pages,
         home,
+        training_home,
+        modules,
         articles,
         tasks,
         static_files,
@@ -225,6 +239,7 @@ fn assign_tasks(
                 due_for_review: false,
                 frameworks: Vec::new(),
                 text_change: assigned.text_change,
+                modules: Vec::new(),
                 file: task.file.clone(),
                 span: task.span.clone(),
             });

@@ -16,6 +16,7 @@ use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::load::{ContentFile, EVIDENCE_DIR};
 use crate::parse::front_matter::{self, find_key};
 use crate::parse::markdown::{self, ROOT_PLACEHOLDER};
+use crate::parse::training::Audience;
 use crate::urls;
 
 /// The fields an evidence record may have.
@@ -30,6 +31,8 @@ pub const FIELDS: &[&str] = &[
     "attachments",
     "links",
     "justification",
+    "module",
+    "sessions",
 ];
 
 /// What a record says about its tasks.
@@ -52,6 +55,14 @@ impl RecordStatus {
             _ => None,
         }
     }
+}
+
+/// One delivery of a training module.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Session {
+    pub date: NaiveDate,
+    pub audience: Vec<Audience>,
+    pub attendees: u32,
 }
 
 /// A value and where it was written, for diagnostics.
@@ -77,10 +88,16 @@ pub struct EvidenceRecord {
     pub attachments: Vec<Located<String>>,
     pub links: Vec<String>,
     pub justification: Option<String>,
+    /// A training record names the module it delivered (`module: dlp-basics`).
+    pub module: Option<Located<String>>,
+    pub sessions: Vec<Session>,
     /// The notes as sanitized HTML: evidence is written by many people.
     pub notes_html: String,
     pub notes_text: String,
 }
+
+const SESSION_HELP: &str =
+    "write each session as `- {date: 2026-10-01, audience: makers, attendees: 24}`";
 
 /// Parses one evidence file, reporting every problem in it.
 pub fn parse_evidence(file: &ContentFile) -> (Option<EvidenceRecord>, Vec<Diagnostic>) {
@@ -202,10 +219,20 @@ impl Fields<'_> {
             }
         }
 
-        let tasks = self.strings("task", true);
-        let status = self.status();
+        // A training record may leave out what its module and sessions already say.
+        let module = self.strings("module", false).into_iter().next();
+        let sessions = self.sessions();
+        let tasks = self.strings("task", module.is_none());
+        let status = match (self.map.get("status"), &module) {
+            (None, Some(_)) => Some(RecordStatus::Done),
+            _ => self.status(),
+        };
         let owner = self.text("owner", true);
-        let collected = self.date("collected", true);
+        let latest_session = sessions.iter().map(|s| s.date).max();
+        let collected = match (self.map.get("collected"), latest_session) {
+            (None, Some(latest)) => Some(latest),
+            _ => self.date("collected", true),
+        };
         let expires = self.date("expires", false);
         let frameworks = self.strings("frameworks", false);
         let attachments = self.strings("attachments", false);
@@ -237,6 +264,14 @@ impl Fields<'_> {
                 "add `justification: <why this task does not apply to us>`".to_string(),
             );
         }
+        if !sessions.is_empty() && module.is_none() {
+            let span = self.key_span("sessions");
+            self.error(
+                span,
+                "`sessions` needs a `module`".to_string(),
+                "name the training module these sessions delivered: `module: <file name without .md>`".to_string(),
+            );
+        }
         if tasks.is_empty() && self.map.get("task").is_some() {
             let span = self.key_span("task");
             self.error(
@@ -247,7 +282,7 @@ impl Fields<'_> {
         }
 
         let (status, owner, collected) = (status?, owner?, collected?);
-        if tasks.is_empty() || !self.diagnostics.is_empty() {
+        if (tasks.is_empty() && module.is_none()) || !self.diagnostics.is_empty() {
             return None;
         }
         let rel = self
@@ -278,9 +313,97 @@ impl Fields<'_> {
             attachments,
             links,
             justification,
+            module,
+            sessions,
             notes_html,
             notes_text: body.trim().to_string(),
         })
+    }
+
+    /// `sessions: [{date: 2026-10-01, audience: makers, attendees: 24}, ...]`.
+    fn sessions(&mut self) -> Vec<Session> {
+        let items = match self.map.get("sessions") {
+            None | Some(Value::Null) => return Vec::new(),
+            Some(Value::Sequence(items)) => items.clone(),
+            Some(_) => {
+                let span = self.key_span("sessions");
+                self.error(
+                    span,
+                    "`sessions` must be a list".to_string(),
+                    SESSION_HELP.to_string(),
+                );
+                return Vec::new();
+            }
+        };
+        let mut sessions = Vec::new();
+        for item in items {
+            let Value::Mapping(map) = item else {
+                let span = self.key_span("sessions");
+                self.error(
+                    span,
+                    "each session must have `date`, `audience` and `attendees`".to_string(),
+                    SESSION_HELP.to_string(),
+                );
+                continue;
+            };
+            let text = |key: &str| match map.get(key) {
+                Some(Value::String(s)) => Some(s.trim().to_string()),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                _ => None,
+            };
+            let date_text = text("date").unwrap_or_default();
+            let date = NaiveDate::parse_from_str(&date_text, "%Y-%m-%d").ok();
+            if date.is_none() {
+                let span = self.value_span("sessions", &date_text);
+                self.error(
+                    span,
+                    format!("session date `{date_text}` is not a date"),
+                    "write dates as YYYY-MM-DD".to_string(),
+                );
+            }
+            let names: Vec<String> = match map.get("audience") {
+                Some(Value::String(s)) => vec![s.trim().to_string()],
+                Some(Value::Sequence(list)) => list
+                    .iter()
+                    .filter_map(|v| v.as_str().map(|s| s.trim().to_string()))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let mut audience = Vec::new();
+            for name in names {
+                match Audience::parse(&name) {
+                    Some(a) => audience.push(a),
+                    None => {
+                        let span = self.value_span("sessions", &name);
+                        self.error(
+                            span,
+                            format!("unknown audience `{name}`"),
+                            "audiences are makers, developers and admins".to_string(),
+                        );
+                    }
+                }
+            }
+            let attendees = match map.get("attendees") {
+                Some(Value::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+                _ => None,
+            };
+            if attendees.is_none() {
+                let span = self.key_span("sessions");
+                self.error(
+                    span,
+                    "each session needs `attendees`, a whole number".to_string(),
+                    SESSION_HELP.to_string(),
+                );
+            }
+            if let (Some(date), Some(attendees)) = (date, attendees) {
+                sessions.push(Session {
+                    date,
+                    audience,
+                    attendees,
+                });
+            }
+        }
+        sessions
     }
 
     fn missing(&mut self, key: &str) {

@@ -96,18 +96,29 @@ pub struct Rendered {
     pub links: Vec<LocalLink>,
 }
 
-/// What links are resolved against.
-pub struct LinkContext<'a> {
+/// What a page is rendered against.
+pub struct PageContext<'a> {
     /// The page's own source (`content/a.md`) and output path (`a/index.html`).
     pub source: &'a Path,
     pub output: &'a str,
     pub learn_base_url: &'a str,
+    /// Training modules turn the list under a `## Self-check` heading into questions whose
+    /// answers the reader reveals.
+    pub self_check: bool,
 }
+
+/// Headings that start a training module's self-check.
+const SELF_CHECK_TITLES: &[&str] = &[
+    "self-check",
+    "self check",
+    "check your knowledge",
+    "knowledge check",
+];
 
 /// Renders preprocessed Markdown; problems are appended to `diagnostics`.
 pub fn render(
     pre: &Preprocessed,
-    links: &LinkContext<'_>,
+    links: &PageContext<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Rendered {
     let mut events: Vec<Spanned<'_>> = Parser::new_ext(&pre.text, options())
@@ -122,6 +133,7 @@ pub fn render(
         quotes: Vec::new(),
         seen_block: false,
         in_task: false,
+        in_self_check: false,
     };
     state.rewrite_links(&mut events);
     let mut out = Vec::with_capacity(events.len());
@@ -174,7 +186,7 @@ fn marker(text: String) -> Event<'static> {
 
 struct State<'p, 'd> {
     pre: &'p Preprocessed,
-    links: &'p LinkContext<'p>,
+    links: &'p PageContext<'p>,
     diagnostics: &'d mut Vec<Diagnostic>,
     rendered: Rendered,
     used_ids: HashSet<String>,
@@ -184,6 +196,8 @@ struct State<'p, 'd> {
     seen_block: bool,
     /// Inside a task's text, lists, tables and headings are only rendered.
     in_task: bool,
+    /// Under a training module's `## Self-check` heading.
+    in_self_check: bool,
 }
 
 impl<'a> State<'_, '_> {
@@ -296,6 +310,12 @@ impl<'a> State<'_, '_> {
                     i = end + 1;
                     continue;
                 }
+                Event::Start(Tag::List(_)) if self.in_self_check && !self.in_task => {
+                    let end = matching_end(events, i);
+                    self.self_check(&events[i..=end], out);
+                    i = end + 1;
+                    continue;
+                }
                 Event::Start(Tag::List(None)) if !self.in_task => {
                     let end = matching_end(events, i);
                     if let Some(tasks) = checklist::extract_task_list(&events[i..=end])
@@ -384,6 +404,8 @@ impl<'a> State<'_, '_> {
         let level = heading.level;
         let id = escape_html(&heading.id);
         if level == 2 {
+            self.in_self_check = self.links.self_check
+                && SELF_CHECK_TITLES.contains(&heading.text.to_lowercase().as_str());
             let index = self.rendered.sections.len();
             let (file, origin) = self.origin(span);
             self.rendered.sections.push(SectionDraft {
@@ -469,6 +491,38 @@ impl<'a> State<'_, '_> {
         }
         let end = self.rendered.sections[section_index].tasks.len();
         out.push(marker(format!("c:{section_index}:{start}:{end}")));
+    }
+
+    /// A self-check list: each item's first block is a question, the rest its answer,
+    /// revealed with `<details>` so it works without JavaScript.
+    fn self_check(&mut self, list: &[Spanned<'a>], out: &mut Vec<Event<'a>>) {
+        out.push(Event::Html(CowStr::Borrowed("<ol class=\"self-check\">\n")));
+        let mut i = 1;
+        while i < list.len() - 1 {
+            let end = matching_end(list, i);
+            let item = &list[i + 1..end];
+            let split = match item.first() {
+                Some((Event::Start(Tag::Paragraph), _)) => matching_end(item, 0) + 1,
+                _ => item
+                    .iter()
+                    .position(|(e, _)| matches!(e, Event::Start(tag) if !is_inline(tag)))
+                    .unwrap_or(item.len()),
+            };
+            let (question, answer) = item.split_at(split);
+            let question = match question.first() {
+                Some((Event::Start(Tag::Paragraph), _)) => &question[1..question.len() - 1],
+                _ => question,
+            };
+            out.push(Event::Html(CowStr::Borrowed("<li><details><summary>")));
+            self.process(question, out);
+            out.push(Event::Html(CowStr::Borrowed(
+                "</summary>\n<div class=\"self-check-answer\">\n",
+            )));
+            self.process(answer, out);
+            out.push(Event::Html(CowStr::Borrowed("</div></details></li>\n")));
+            i = end + 1;
+        }
+        out.push(Event::Html(CowStr::Borrowed("</ol>\n")));
     }
 
     fn row_problem(&mut self, problem: RowProblem) {
@@ -557,6 +611,13 @@ fn matching_end(events: &[Spanned<'_>], start: usize) -> usize {
         }
     }
     events.len() - 1
+}
+
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }
+    )
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {

@@ -12,6 +12,7 @@ pub mod highlight;
 pub mod learn;
 pub mod lock;
 pub mod markdown;
+pub mod training;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ pub use markdown::{BodyPart, Heading, LocalLink, SectionDraft, TaskDraft};
 use evidence::EvidenceRecord;
 use frameworks::FrameworkDraft;
 use lock::Lock;
+use training::ModuleMeta;
 
 use crate::diagnostics::Diagnostic;
 use crate::load::{ContentFile, ContentKind, Project};
@@ -47,6 +49,8 @@ pub struct Document {
     pub headings: Vec<Heading>,
     pub sections: Vec<SectionDraft>,
     pub links: Vec<LocalLink>,
+    /// Set for training modules (`content/training/`).
+    pub module: Option<ModuleMeta>,
 }
 
 impl Document {
@@ -78,7 +82,7 @@ pub fn parse_project(project: &Project) -> (ParsedProject, Vec<Diagnostic>) {
     let pages: Vec<(Option<Document>, Vec<Diagnostic>)> = project
         .content
         .par_iter()
-        .filter(|file| file.kind == ContentKind::Page)
+        .filter(|file| matches!(file.kind, ContentKind::Page | ContentKind::Training))
         .map(|file| parse_document(file, &index, &project.config.learn_base_url))
         .collect();
     let records: Vec<(Option<EvidenceRecord>, Vec<Diagnostic>)> = project
@@ -138,6 +142,15 @@ pub fn parse_document(
         },
         None => FrontMatter::default(),
     };
+    let module = (file.kind == ContentKind::Training).then(|| {
+        let (yaml, offset) = split.yaml.unwrap_or(("", 0));
+        let (module, found) = training::parse_module(&front_matter.meta, yaml, offset, &file.path);
+        diagnostics.extend(found);
+        module
+    });
+    if module.as_ref().is_some_and(Option::is_none) {
+        return (None, diagnostics);
+    }
 
     let output = urls::page_output(&file.path);
     let pre = learn::preprocess(
@@ -147,10 +160,11 @@ pub fn parse_document(
         index,
         &mut diagnostics,
     );
-    let links = markdown::LinkContext {
+    let links = markdown::PageContext {
         source: &file.path,
         output: &output,
         learn_base_url,
+        self_check: file.kind == ContentKind::Training,
     };
     let rendered = markdown::render(&pre, &links, &mut diagnostics);
     let title = rendered
@@ -172,6 +186,7 @@ pub fn parse_document(
         headings: rendered.headings,
         sections: rendered.sections,
         links: rendered.links,
+        module: module.flatten(),
     };
     (Some(document), diagnostics)
 }

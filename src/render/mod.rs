@@ -94,6 +94,7 @@ enum Job {
     AppendixAll,
     SectionAppendix { article: usize, section: usize },
     FrameworkAppendix(usize),
+    TrainingHub,
 }
 
 fn jobs(site: &Site) -> Vec<Job> {
@@ -113,7 +114,14 @@ fn jobs(site: &Site) -> Vec<Job> {
         }
     }
     jobs.extend((0..site.frameworks.len()).map(Job::FrameworkAppendix));
+    if has_training(site) {
+        jobs.push(Job::TrainingHub);
+    }
     jobs
+}
+
+fn has_training(site: &Site) -> bool {
+    !site.modules.is_empty() || site.training_home.is_some()
 }
 
 fn compile(site: &Site, theme: &Theme) -> Result<Tera, Diagnostic> {
@@ -147,10 +155,10 @@ fn render_job(tera: &Tera, site: &Site, job: &Job) -> Result<OutputFile, Diagnos
         Job::NotFound => ("404.html", "404.html".to_string(), not_found_context(site)),
         Job::Page(index) => {
             let page = &site.pages[index];
-            let template = if page.article.is_some() {
-                "article.html"
-            } else {
-                "page.html"
+            let template = match (page.article, page.module) {
+                (Some(_), _) => "article.html",
+                (None, Some(_)) => "module.html",
+                (None, None) => "page.html",
             };
             (
                 template,
@@ -184,6 +192,11 @@ fn render_job(tera: &Tera, site: &Site, job: &Job) -> Result<OutputFile, Diagnos
                 section_appendix_context(site, article, section),
             )
         }
+        Job::TrainingHub => (
+            "training.html",
+            urls::TRAINING_HUB.to_string(),
+            training_hub_context(site),
+        ),
         Job::FrameworkAppendix(index) => {
             let output = site.frameworks[index].output.clone();
             (
@@ -248,6 +261,7 @@ struct NavView {
     articles: Vec<NavArticle>,
     pages: Vec<NavLink>,
     appendix: NavLink,
+    training: Option<NavLink>,
 }
 
 #[derive(Serialize)]
@@ -287,7 +301,7 @@ impl NavView {
         let pages = site
             .pages
             .iter()
-            .filter(|p| p.article.is_none())
+            .filter(|p| p.article.is_none() && p.module.is_none())
             .map(|p| NavLink {
                 title: p.document.title.clone(),
                 url: p.document.output.clone(),
@@ -300,6 +314,10 @@ impl NavView {
                 title: "Compliance records".to_string(),
                 url: APPENDIX_INDEX.to_string(),
             },
+            training: has_training(site).then(|| NavLink {
+                title: "Training".to_string(),
+                url: urls::TRAINING_HUB.to_string(),
+            }),
         }
     }
 }
@@ -359,8 +377,22 @@ fn page_context(tera: &Tera, site: &Site, index: usize) -> Result<Context, Diagn
         }
         None => context.insert("body", &plain_body(&document.parts)),
     }
-    let crumbs = [DASHBOARD, Crumb::new(&document.title, &document.output)];
-    context.insert("breadcrumbs", &crumbs);
+    match page.module {
+        Some(module) => {
+            context.insert("module", &views::module_view(site, module));
+            context.insert("in_training", &true);
+            let crumbs = [
+                DASHBOARD,
+                Crumb::new("Training", urls::TRAINING_HUB),
+                Crumb::new(&document.title, &document.output),
+            ];
+            context.insert("breadcrumbs", &crumbs);
+        }
+        None => {
+            let crumbs = [DASHBOARD, Crumb::new(&document.title, &document.output)];
+            context.insert("breadcrumbs", &crumbs);
+        }
+    }
     Ok(context)
 }
 
@@ -405,6 +437,43 @@ fn section_context(
         context.insert("next", &Crumb::new(&next.title, &next.output));
     }
     Ok(context)
+}
+
+#[derive(Serialize)]
+struct TagView<'a> {
+    tag: &'a str,
+    modules: usize,
+}
+
+fn training_hub_context(site: &Site) -> Context {
+    let mut context = base_context(urls::TRAINING_HUB);
+    context.insert("in_training", &true);
+    if let Some(intro) = &site.training_home {
+        context.insert("page", &page_view(intro));
+        context.insert("body", &plain_body(&intro.parts));
+    }
+    context.insert("paths", &views::learning_paths(site));
+    let all: Vec<_> = views::path_order(site)
+        .into_iter()
+        .map(|m| views::module_view(site, m))
+        .collect();
+    context.insert("modules", &all);
+    let mut tags: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for module in &site.modules {
+        for tag in &module.meta.tags {
+            *tags.entry(tag).or_default() += 1;
+        }
+    }
+    let tags: Vec<TagView<'_>> = tags
+        .into_iter()
+        .map(|(tag, modules)| TagView { tag, modules })
+        .collect();
+    context.insert("tags", &tags);
+    context.insert(
+        "breadcrumbs",
+        &[DASHBOARD, Crumb::new("Training", urls::TRAINING_HUB)],
+    );
+    context
 }
 
 fn appendix_crumbs<'a>(title: &'a str, url: &'a str) -> [Crumb<'a>; 3] {

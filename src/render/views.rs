@@ -87,6 +87,14 @@ pub struct TaskView<'a> {
     /// The task in its section's appendix.
     pub appendix_url: String,
     pub records: Vec<RecordLink<'a>>,
+    /// Training modules for this task.
+    pub modules: Vec<ModuleLink<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ModuleLink<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
 }
 
 pub fn task_view(site: &Site, index: usize) -> TaskView<'_> {
@@ -106,6 +114,17 @@ pub fn task_view(site: &Site, index: usize) -> TaskView<'_> {
         section_title: &section.title,
         url: format!("{}#task-{}", section.output, task.id),
         appendix_url: format!("{}#task-{}", section.appendix, task.id),
+        modules: task
+            .modules
+            .iter()
+            .map(|&m| {
+                let document = &site.pages[site.modules[m].page].document;
+                ModuleLink {
+                    title: &document.title,
+                    url: &document.output,
+                }
+            })
+            .collect(),
         records: task
             .records
             .iter()
@@ -173,6 +192,7 @@ impl RecordPrinter {
             evidence,
             tasks,
             attachments,
+            ..
         } = &site.records[index];
         let status = match evidence.status {
             crate::parse::evidence::RecordStatus::Done => Status::Done,
@@ -367,4 +387,113 @@ impl<'a> Crumb<'a> {
     pub const fn new(title: &'a str, url: &'a str) -> Self {
         Crumb { title, url }
     }
+}
+
+/// A training module as the hub and its own page show it.
+#[derive(Serialize)]
+pub struct ModuleView<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub url: &'a str,
+    pub audience: Vec<&'static str>,
+    pub audience_labels: Vec<&'static str>,
+    pub duration: u32,
+    pub level: &'static str,
+    pub tags: &'a [String],
+    pub tasks: Vec<TaskView<'a>>,
+    pub last_delivered: Option<String>,
+    pub last_attendees: Option<u32>,
+    pub sessions: usize,
+    pub people: u32,
+    pub records: Vec<RecordLink<'a>>,
+}
+
+pub fn module_view(site: &Site, index: usize) -> ModuleView<'_> {
+    let module = &site.modules[index];
+    let document = &site.pages[module.page].document;
+    let last = module.last_delivered(&site.records);
+    let (sessions, people) = module.delivered_totals(&site.records);
+    ModuleView {
+        slug: &module.slug,
+        title: &document.title,
+        description: document.front_matter.description.as_deref(),
+        url: &document.output,
+        audience: module.meta.audience.iter().map(|a| a.as_str()).collect(),
+        audience_labels: module.meta.audience.iter().map(|a| a.label()).collect(),
+        duration: module.meta.duration,
+        level: module.meta.level.as_str(),
+        tags: &module.meta.tags,
+        tasks: task_views(site, module.tasks.iter().copied()),
+        last_delivered: last.map(|(date, _)| date.to_string()),
+        last_attendees: last.map(|(_, n)| n),
+        sessions,
+        people,
+        records: module
+            .records
+            .iter()
+            .map(|&r| {
+                let record = &site.records[r];
+                let appendix = record
+                    .tasks
+                    .first()
+                    .map(|&t| {
+                        site.articles[site.tasks[t].article].sections[site.tasks[t].section]
+                            .appendix
+                            .as_str()
+                    })
+                    .unwrap_or_default();
+                RecordLink {
+                    title: &record.evidence.title,
+                    collected: record.evidence.collected.to_string(),
+                    url: format!("{appendix}#{}", record.evidence.anchor),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// One audience's learning path: its modules in order, and the time they take.
+#[derive(Serialize)]
+pub struct PathView<'a> {
+    pub audience: &'static str,
+    pub label: &'static str,
+    pub minutes: u32,
+    pub modules: Vec<ModuleView<'a>>,
+}
+
+/// Modules in learning-path order: by `order`, then those without one, by title.
+pub fn path_order(site: &Site) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..site.modules.len()).collect();
+    order.sort_by(|&a, &b| {
+        let key = |i: usize| {
+            let module = &site.modules[i];
+            (
+                module.meta.order.unwrap_or(i64::MAX),
+                site.pages[module.page].document.title.to_lowercase(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    order
+}
+
+pub fn learning_paths(site: &Site) -> Vec<PathView<'_>> {
+    let ordered = path_order(site);
+    crate::parse::training::Audience::ALL
+        .iter()
+        .filter_map(|&audience| {
+            let modules: Vec<usize> = ordered
+                .iter()
+                .copied()
+                .filter(|&m| site.modules[m].meta.audience.contains(&audience))
+                .collect();
+            (!modules.is_empty()).then(|| PathView {
+                audience: audience.as_str(),
+                label: audience.label(),
+                minutes: modules.iter().map(|&m| site.modules[m].meta.duration).sum(),
+                modules: modules.into_iter().map(|m| module_view(site, m)).collect(),
+            })
+        })
+        .collect()
 }
