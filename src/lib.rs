@@ -4,7 +4,8 @@
 //! Markdown page into a document → [`link`] assigns task IDs and checks cross-references,
 //! producing a [`site::Site`] → [`render`] runs the theme's templates → [`write`] swaps the
 //! new site into the output directory. [`pipeline`] strings the stages together and
-//! [`cmd`] holds the subcommands. See `docs/ARCHITECTURE.md`.
+//! [`cmd`] holds the subcommands; [`serve`] wraps the pipeline in a
+//! live-reloading web server. See `docs/ARCHITECTURE.md`.
 
 pub mod cmd;
 pub mod config;
@@ -14,6 +15,7 @@ pub mod load;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod shell;
 pub mod site;
 pub mod urls;

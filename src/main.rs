@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use chrono::NaiveDate;
 use ppdocs::cmd::{build, check, init, lock};
+use ppdocs::serve;
 use ppdocs::shell::{Shell, Verbosity};
 
 /// Build the Power Platform security site: checklists, evidence, compliance records.
@@ -81,6 +82,36 @@ enum Command {
         /// Also fail when this condition is met (repeatable)
         #[arg(long, value_enum, value_name = "CONDITION")]
         deny: Vec<DenyArg>,
+    },
+    /// Serve the site at http://127.0.0.1:1111/ for a live preview
+    #[command(
+        long_about = "Serve the site for a live preview.\n\nBuilds the project into memory (your site/ folder is \
+        never touched) and serves it. With --watch, every save of a content, evidence, training, theme or config \
+        file rebuilds the site and reloads open browser tabs; a broken file keeps the last good site on screen \
+        and shows its errors over it until the next good save."
+    )]
+    Serve {
+        /// Rebuild and reload browsers on every change
+        #[arg(short, long)]
+        watch: bool,
+        /// Port to listen on (0 picks a free one)
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; anything but a loopback address exposes the site to the network
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes instead of relying on file-system events (network drives, WSL2 mounts, containers)
+        #[arg(long)]
+        poll: bool,
+        /// Milliseconds to wait for a burst of changes to settle before rebuilding
+        #[arg(long, default_value_t = 100, value_name = "MS")]
+        debounce: u64,
+        /// Compute task statuses for this day (YYYY-MM-DD) instead of today
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
     },
     /// Pin task IDs to task text in ppdocs.lock, so they survive checklist updates
     #[command(
@@ -175,6 +206,27 @@ fn main() -> ExitCode {
             &shell,
         ),
         Command::Lock { as_of } => lock::run(&root, as_of, &shell),
+        Command::Serve {
+            watch,
+            port,
+            bind,
+            open,
+            poll,
+            debounce,
+            as_of,
+        } => serve::run(
+            &serve::ServeOptions {
+                root,
+                bind,
+                port,
+                watch,
+                poll,
+                debounce: std::time::Duration::from_millis(debounce),
+                open,
+                as_of,
+            },
+            &shell,
+        ),
         Command::Init { dir } => init::run(&dir.unwrap_or(root), &shell).map(|()| true),
     };
     match result {

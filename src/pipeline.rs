@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use crate::diagnostics::{self, Diagnostic};
 use crate::load::Project;
+use crate::parse::ParseCache;
 use crate::render::{self, OutputFile};
 use crate::site::Site;
 use crate::{link, parse};
@@ -38,13 +39,26 @@ pub struct Outcome {
     pub built: Option<Built>,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Timings,
+    /// Pages and evidence files parsed afresh (the rest came from the cache).
+    pub reparsed: usize,
 }
 
 /// Runs parse, link and render over a loaded project. `diagnostics` are those `load` found;
 /// `as_of` is the day task statuses are computed for.
-pub fn run(project: &Project, mut diagnostics: Vec<Diagnostic>, as_of: NaiveDate) -> Outcome {
+pub fn run(project: &Project, diagnostics: Vec<Diagnostic>, as_of: NaiveDate) -> Outcome {
+    run_cached(project, diagnostics, as_of, &mut ParseCache::default())
+}
+
+/// [`run`], reusing earlier parse results for unchanged files (`serve --watch`).
+pub fn run_cached(
+    project: &Project,
+    mut diagnostics: Vec<Diagnostic>,
+    as_of: NaiveDate,
+    cache: &mut ParseCache,
+) -> Outcome {
     let mut timings = Timings::default();
-    let (parsed, found) = timings.time("parse", || parse::parse_project(project));
+    let (parsed, found) = timings.time("parse", || parse::parse_project_cached(project, cache));
+    let reparsed = parsed.reparsed;
     diagnostics.extend(found);
     let (site, found) = timings.time("link", || link::link(project, parsed, as_of));
     diagnostics.extend(found);
@@ -54,6 +68,7 @@ pub fn run(project: &Project, mut diagnostics: Vec<Diagnostic>, as_of: NaiveDate
             built: None,
             diagnostics,
             timings,
+            reparsed,
         };
     }
     let rendered = timings.time("render", || render::render(&site, &project.theme));
@@ -68,5 +83,6 @@ pub fn run(project: &Project, mut diagnostics: Vec<Diagnostic>, as_of: NaiveDate
         built,
         diagnostics,
         timings,
+        reparsed,
     }
 }

@@ -20,6 +20,8 @@ fn init_scaffolds_a_project_that_builds_and_never_overwrites() {
         "content/security-checklist.md",
         ".gitignore",
         "ppdocs.lock",
+        "content/training/index.md",
+        "content/training/dlp-and-blocked-connectors.md",
     ] {
         assert!(project.root.join(file).is_file(), "{file}");
     }

@@ -131,3 +131,17 @@ fn example_site_has_no_broken_links() {
     project.build();
     assert_links_resolve(&project.root.join("site"));
 }
+
+#[test]
+fn links_between_training_modules_resolve() {
+    // Regression: links to training modules were reported broken (they are not plain pages).
+    let project = TestProject::fixture("training");
+    project.write("content/training/sharing.md", "---\ntitle: Share\naudience: [makers]\nduration: 5\nlevel: beginner\n---\nSee [DLP](dlp-basics.md#self-check).\n");
+    project.build();
+    assert_eq!(
+        project
+            .page("training/sharing/index.html")
+            .attr(".prose a", "href"),
+        ["../../training/dlp-basics/index.html#self-check"]
+    );
+}

@@ -15,6 +15,9 @@ use crate::shell::Shell;
 const CHECKLIST: &str = include_str!("../../content/security-checklist.md");
 const HOME: &str = include_str!("../../content/index.md");
 const EVIDENCE_GUIDE: &str = include_str!("../../content/reference/evidence-files.md");
+/// The starter training modules for makers, and the hub's introduction.
+static TRAINING: include_dir::Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/content/training");
 
 const CONFIG: &str = r#"# ppdocs settings. Every key is optional; see the README for all of them.
 
@@ -34,14 +37,24 @@ description = "Our Power Platform security checklist, and where each task stands
 const GITIGNORE: &str = "# ppdocs build output\n/site/\n";
 
 /// The files `init` writes, relative to the new project's folder.
-pub fn scaffold() -> [(&'static str, &'static str); 5] {
-    [
+pub fn scaffold() -> Vec<(String, &'static str)> {
+    let mut files: Vec<(String, &'static str)> = [
         ("ppdocs.toml", CONFIG),
         ("content/index.md", HOME),
         ("content/security-checklist.md", CHECKLIST),
         ("content/reference/evidence-files.md", EVIDENCE_GUIDE),
         (".gitignore", GITIGNORE),
     ]
+    .into_iter()
+    .map(|(path, text)| (path.to_string(), text))
+    .collect();
+    for file in TRAINING.files() {
+        if let Some(text) = file.contents_utf8() {
+            files.push((format!("content/training/{}", file.path().display()), text));
+        }
+    }
+    files.sort();
+    files
 }
 
 /// Writes the scaffold into `dir` (created if missing). Refuses if any file exists.
@@ -49,7 +62,7 @@ pub fn run(dir: &Path, shell: &Shell) -> anyhow::Result<()> {
     let files = scaffold();
     let existing: Vec<PathBuf> = files
         .iter()
-        .map(|(path, _)| *path)
+        .map(|(path, _)| path.as_str())
         .chain([LOCK_FILE])
         .map(|path| dir.join(path))
         .filter(|path| path.exists())

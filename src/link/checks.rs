@@ -127,7 +127,7 @@ pub fn check_links(project: &Project, site: &Site, diagnostics: &mut Vec<Diagnos
     let pages: HashSet<&Path> = project
         .content
         .iter()
-        .filter(|f| f.kind == ContentKind::Page)
+        .filter(|f| matches!(f.kind, ContentKind::Page | ContentKind::Training))
         .map(|f| f.path.as_path())
         .collect();
 

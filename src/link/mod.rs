@@ -28,6 +28,7 @@ pub fn link(project: &Project, parsed: ParsedProject, as_of: NaiveDate) -> (Site
         evidence,
         frameworks,
         lock,
+        ..
     } = parsed;
     let mut diagnostics = Vec::new();
     documents.sort_by(|a, b| a.source.cmp(&b.source));

@@ -48,6 +48,11 @@ struct LineOrigin {
 }
 
 impl Preprocessed {
+    /// Every file this text was built from: the page and the files it includes.
+    pub fn files(&self) -> &[PathBuf] {
+        &self.files
+    }
+
     /// Maps a byte range of [`Preprocessed::text`] back to a file and a range in it.
     pub fn origin(&self, out: Range<usize>) -> (&Path, Range<usize>) {
         let index = self
@@ -734,6 +739,24 @@ pub fn resolve_relative(from: &Path, target: &str) -> Option<PathBuf> {
         }
     }
     Some(parts.iter().collect())
+}
+
+/// Decodes `%XX` escapes, or `None` when an escape is malformed or the result is not UTF-8.
+pub fn percent_decode_strict(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let byte = u8::from_str_radix(text.get(i + 1..i + 3)?, 16).ok()?;
+            out.push(byte);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Decodes `%20`-style escapes in a link path segment; invalid escapes stay as written.

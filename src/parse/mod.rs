@@ -51,6 +51,8 @@ pub struct Document {
     pub links: Vec<LocalLink>,
     /// Set for training modules (`content/training/`).
     pub module: Option<ModuleMeta>,
+    /// The files this document was built from: its source and the files it includes.
+    pub inputs: Vec<PathBuf>,
 }
 
 impl Document {
@@ -68,29 +70,124 @@ pub struct ParsedProject {
     /// `None` when the project has no `content/frameworks.yaml`.
     pub frameworks: Option<Vec<FrameworkDraft>>,
     pub lock: Option<Lock>,
+    /// How many pages and evidence files were parsed afresh rather than taken from the cache.
+    pub reparsed: usize,
+}
+
+/// A page's parse result and the hashes of the files it was built from.
+type PageResult = (Option<Document>, Vec<Diagnostic>);
+type RecordResult = (Option<EvidenceRecord>, Vec<Diagnostic>);
+
+/// Parse results of earlier runs, reused while the files they were built from are unchanged.
+/// `serve` keeps one across rebuilds, so an edit re-parses only the files it touched.
+#[derive(Default)]
+pub struct ParseCache {
+    learn_base_url: String,
+    pages: HashMap<PathBuf, (Vec<(PathBuf, u64)>, PageResult)>,
+    records: HashMap<PathBuf, (u64, RecordResult)>,
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Parses every page and evidence file of the project in parallel, and the framework
 /// mappings and lock file. Output order follows `project.content`.
 pub fn parse_project(project: &Project) -> (ParsedProject, Vec<Diagnostic>) {
+    parse_project_cached(project, &mut ParseCache::default())
+}
+
+/// [`parse_project`], reusing what `cache` holds for files that did not change.
+pub fn parse_project_cached(
+    project: &Project,
+    cache: &mut ParseCache,
+) -> (ParsedProject, Vec<Diagnostic>) {
+    let learn_base_url = &project.config.learn_base_url;
+    if &cache.learn_base_url != learn_base_url {
+        *cache = ParseCache {
+            learn_base_url: learn_base_url.clone(),
+            ..ParseCache::default()
+        };
+    }
+    let hashes: HashMap<&Path, u64> = project
+        .content
+        .par_iter()
+        .map(|f| (f.path.as_path(), text_hash(&f.text)))
+        .collect();
     let index: ContentIndex = project
         .content
         .iter()
         .filter(|f| f.kind != ContentKind::Evidence)
         .map(|f| (f.path.clone(), f.text.clone()))
         .collect();
-    let pages: Vec<(Option<Document>, Vec<Diagnostic>)> = project
+    let cached_page = |file: &ContentFile| -> Option<PageResult> {
+        let (inputs, result) = cache.pages.get(&file.path)?;
+        inputs
+            .iter()
+            .all(|(path, hash)| hashes.get(path.as_path()) == Some(hash))
+            .then(|| result.clone())
+    };
+    let pages: Vec<(PathBuf, bool, PageResult)> = project
         .content
         .par_iter()
         .filter(|file| matches!(file.kind, ContentKind::Page | ContentKind::Training))
-        .map(|file| parse_document(file, &index, &project.config.learn_base_url))
+        .map(|file| match cached_page(file) {
+            Some(result) => (file.path.clone(), false, result),
+            None => (
+                file.path.clone(),
+                true,
+                parse_document(file, &index, learn_base_url),
+            ),
+        })
         .collect();
-    let records: Vec<(Option<EvidenceRecord>, Vec<Diagnostic>)> = project
+    let records: Vec<(PathBuf, bool, RecordResult)> = project
         .content
         .par_iter()
         .filter(|file| file.kind == ContentKind::Evidence)
-        .map(evidence::parse_evidence)
+        .map(|file| {
+            let hash = hashes.get(file.path.as_path()).copied().unwrap_or_default();
+            match cache.records.get(&file.path) {
+                Some((cached, result)) if *cached == hash => {
+                    (file.path.clone(), false, result.clone())
+                }
+                _ => (file.path.clone(), true, evidence::parse_evidence(file)),
+            }
+        })
         .collect();
+    cache
+        .pages
+        .retain(|path, _| hashes.contains_key(path.as_path()));
+    cache
+        .records
+        .retain(|path, _| hashes.contains_key(path.as_path()));
+    for (path, fresh, result) in &pages {
+        if *fresh {
+            let inputs = match &result.0 {
+                Some(document) => document.inputs.clone(),
+                None => vec![path.clone()],
+            };
+            let inputs = inputs
+                .into_iter()
+                .map(|p| {
+                    let hash = hashes.get(p.as_path()).copied().unwrap_or_default();
+                    (p, hash)
+                })
+                .collect();
+            cache.pages.insert(path.clone(), (inputs, result.clone()));
+        }
+    }
+    for (path, fresh, result) in &records {
+        if *fresh {
+            let hash = hashes.get(path.as_path()).copied().unwrap_or_default();
+            cache.records.insert(path.clone(), (hash, result.clone()));
+        }
+    }
+    let reparsed = pages.iter().filter(|p| p.1).count() + records.iter().filter(|r| r.1).count();
+    let pages: Vec<PageResult> = pages.into_iter().map(|(_, _, r)| r).collect();
+    let records: Vec<RecordResult> = records.into_iter().map(|(_, _, r)| r).collect();
     let mut diagnostics = Vec::new();
     let mut documents = Vec::with_capacity(pages.len());
     for (document, found) in pages {
@@ -117,6 +214,7 @@ pub fn parse_project(project: &Project) -> (ParsedProject, Vec<Diagnostic>) {
         evidence,
         frameworks,
         lock,
+        reparsed,
     };
     (parsed, diagnostics)
 }
@@ -187,6 +285,7 @@ pub fn parse_document(
         sections: rendered.sections,
         links: rendered.links,
         module: module.flatten(),
+        inputs: pre.files().to_vec(),
     };
     (Some(document), diagnostics)
 }

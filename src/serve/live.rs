@@ -1,0 +1,115 @@
+//! The site as `serve` holds it: rebuilt in memory on every change, reusing the parse results
+//! of files that did not change.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::diagnostics::{self, Diagnostic, Sources};
+use crate::load::load_project;
+use crate::parse::ParseCache;
+use crate::pipeline;
+use crate::write::MemorySite;
+
+/// A successful rebuild.
+pub struct Rebuilt {
+    pub site: Arc<MemorySite>,
+    /// Warnings of this build, and where they point.
+    pub warnings: Vec<Diagnostic>,
+    pub sources: Sources,
+    /// Pages and evidence files parsed afresh.
+    pub reparsed: usize,
+}
+
+/// A rebuild that found errors: the previous site stays in place.
+pub struct Failed {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: Sources,
+}
+
+impl Failed {
+    /// The errors as plain text, for the browser overlay.
+    pub fn plain_text(&self) -> String {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.render(&self.sources, false))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+}
+
+pub struct LiveSite {
+    root: PathBuf,
+    as_of: Option<NaiveDate>,
+    cache: ParseCache,
+}
+
+impl LiveSite {
+    pub fn new(root: &Path, as_of: Option<NaiveDate>) -> Self {
+        LiveSite {
+            root: root.to_path_buf(),
+            as_of,
+            cache: ParseCache::default(),
+        }
+    }
+
+    /// Loads the project again and rebuilds it, re-parsing only changed files.
+    pub fn rebuild(&mut self) -> anyhow::Result<Result<Rebuilt, Failed>> {
+        let (project, load_diagnostics) = load_project(&self.root)?;
+        let outcome = pipeline::run_cached(
+            &project,
+            load_diagnostics,
+            crate::cmd::as_of(self.as_of),
+            &mut self.cache,
+        );
+        let has_errors = diagnostics::count_errors(&outcome.diagnostics) > 0;
+        Ok(match outcome.built {
+            Some(built) if !has_errors => Ok(Rebuilt {
+                site: Arc::new(MemorySite::new(built.files, &built.site.static_files)),
+                warnings: outcome.diagnostics,
+                sources: project.sources,
+                reparsed: outcome.reparsed,
+            }),
+            _ => Err(Failed {
+                diagnostics: outcome.diagnostics,
+                sources: project.sources,
+            }),
+        })
+    }
+}
+
+/// What changed between two builds, to tell browsers how to refresh.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Change {
+    Nothing,
+    /// Only stylesheets changed: browsers swap them without reloading.
+    Styles,
+    Pages,
+}
+
+pub fn change_between(old: &MemorySite, new: &MemorySite) -> Change {
+    let changed = old.changed_paths(new);
+    if changed.is_empty() {
+        Change::Nothing
+    } else if changed.iter().all(|p| p.ends_with(".css")) {
+        Change::Styles
+    } else {
+        Change::Pages
+    }
+}
+
+/// Every output file's bytes, for comparing a rebuilt site with a fresh build.
+pub fn contents(site: &MemorySite) -> BTreeMap<String, Vec<u8>> {
+    let mut all: BTreeMap<String, Vec<u8>> = site
+        .files()
+        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .collect();
+    let statics: HashMap<&str, &Path> = site.statics().collect();
+    for (path, source) in statics {
+        all.insert(path.to_string(), std::fs::read(source).unwrap_or_default());
+    }
+    all
+}

@@ -1,0 +1,150 @@
+//! The property `serve --watch` relies on: after any sequence of edits, the incrementally
+//! rebuilt site is byte-for-byte the site a fresh full build makes of the same files.
+
+mod common;
+
+use common::TestProject;
+use ppdocs::serve::{LiveSite, contents};
+
+/// A small deterministic generator, so a failure names its seed and can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const EDITS: usize = 12;
+
+fn apply_random_edit(project: &TestProject, rng: &mut Rng, step: usize) -> String {
+    let n = rng.below(10);
+    match n {
+        0 => {
+            let text = format!(
+                "# Checklist\n\n[!INCLUDE[intro](includes/intro.md)]\n\n## Threat protection\n\n| Done? | Task |\n|---|---|\n| ✓ | Track activity, take {step}. |\n| ✓ | Configure alerts. |\n"
+            );
+            project.write("content/checklist.md", &text);
+            "edit checklist".into()
+        }
+        1 => {
+            project.write(
+                "content/includes/intro.md",
+                &format!("Included text, version {step}.\n"),
+            );
+            "edit include".into()
+        }
+        2 => {
+            let status = ["done", "in-progress"][rng.below(2) as usize];
+            project.write(
+                &format!("content/evidence/r{}.md", rng.below(3)),
+                &format!("---\ntask: TP-0{}\nstatus: {status}\nowner: Team {step}\ncollected: 2026-0{}-01\n---\nNotes {step}.\n", 1 + rng.below(2), 1 + rng.below(9)),
+            );
+            "write evidence".into()
+        }
+        3 => {
+            let _ = std::fs::remove_file(
+                project
+                    .root
+                    .join(format!("content/evidence/r{}.md", rng.below(3))),
+            );
+            "delete evidence".into()
+        }
+        4 => {
+            project.write(
+                "themes/custom/templates/page.html",
+                &format!("{{% extends \"base.html\" %}}{{% block content %}}<h1>{{{{ page.title }}}} v{step}</h1>{{{{ body | safe }}}}{{% endblock content %}}"),
+            );
+            project.write("ppdocs.toml", "theme = \"custom\"\n");
+            "theme override".into()
+        }
+        5 => {
+            let base =
+                ["https://learn.microsoft.com", "https://docs.example.com"][rng.below(2) as usize];
+            project.write(
+                "ppdocs.toml",
+                &format!("title = \"Site {step}\"\nlearn_base_url = \"{base}\"\n"),
+            );
+            "edit config".into()
+        }
+        6 => {
+            project.write(
+                &format!("content/page{}.md", rng.below(3)),
+                &format!("# Page\n\nSee [Learn](/power-platform/) {step}.\n"),
+            );
+            "write page".into()
+        }
+        7 => {
+            let _ = std::fs::remove_file(
+                project
+                    .root
+                    .join(format!("content/page{}.md", rng.below(3))),
+            );
+            "delete page".into()
+        }
+        8 => {
+            project.write("content/training/m.md", &format!("---\ntitle: Module {step}\naudience: [makers]\nduration: {}\nlevel: beginner\ntasks: [TP-01]\n---\nBody.\n", 5 + rng.below(10)));
+            "write module".into()
+        }
+        _ => {
+            project.write("content/evidence/t.md", "---\nmodule: m\nowner: CoE\nsessions:\n  - {date: 2026-05-01, audience: makers, attendees: 3}\n---\n");
+            "training record".into()
+        }
+    }
+}
+
+#[test]
+fn incremental_rebuilds_equal_full_builds() {
+    for seed in [1u64, 7, 42, 2026, 99_991] {
+        let project = TestProject::empty();
+        project.write("content/includes/intro.md", "Included text.\n");
+        project.write(
+            "content/checklist.md",
+            "# Checklist\n\n[!INCLUDE[intro](includes/intro.md)]\n\n## Threat protection\n\n| Done? | Task |\n|---|---|\n| ✓ | Track activity. |\n| ✓ | Configure alerts. |\n",
+        );
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 28);
+        let mut live = LiveSite::new(&project.root, as_of);
+        let mut rng = Rng(seed);
+        let mut history = Vec::new();
+        for step in 0..EDITS {
+            history.push(apply_random_edit(&project, &mut rng, step));
+            let incremental = live.rebuild().unwrap();
+            let fresh = LiveSite::new(&project.root, as_of).rebuild().unwrap();
+            match (incremental, fresh) {
+                (Ok(a), Ok(b)) => assert!(
+                    contents(&a.site) == contents(&b.site),
+                    "seed {seed}: outputs differ after {history:?}"
+                ),
+                (Err(a), Err(b)) => assert_eq!(
+                    a.plain_text(),
+                    b.plain_text(),
+                    "seed {seed}: errors differ after {history:?}"
+                ),
+                (a, _) => panic!(
+                    "seed {seed}: one build failed and the other did not after {history:?} (incremental ok: {})",
+                    a.is_ok()
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn an_unchanged_rebuild_parses_nothing_and_an_edit_parses_one_file() {
+    let project = TestProject::example();
+    let mut live = LiveSite::new(&project.root, chrono::NaiveDate::from_ymd_opt(2026, 11, 28));
+    let first = live.rebuild().unwrap().ok().unwrap();
+    assert!(first.reparsed > 20, "{}", first.reparsed);
+    assert_eq!(live.rebuild().unwrap().ok().unwrap().reparsed, 0);
+    let path = "content/evidence/threat-protection/tp-02-sentinel-analytics-rules.md";
+    let text = project.read(path);
+    project.write(path, &text.replace("owner:", "owner: Renamed"));
+    assert_eq!(live.rebuild().unwrap().ok().unwrap().reparsed, 1);
+}
