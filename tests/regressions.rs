@@ -145,3 +145,25 @@ fn links_between_training_modules_resolve() {
         ["../../training/dlp-basics/index.html#self-check"]
     );
 }
+
+#[test]
+fn large_sites_do_not_repeat_every_article_in_every_sidebar() {
+    // Regression: each page listed every article, so output grew with the square of the
+    // page count (20 GB of memory for 3,000 checklist pages in `serve`).
+    let project = TestProject::empty();
+    for n in 0..45 {
+        project.write(
+            &format!("content/c{n:02}.md"),
+            &format!("# Checklist {n}\n\n## Area {{prefix=A{n}}}\n\n| Done? | Task |\n|---|---|\n| ☐ | Task {n} |\n"),
+        );
+    }
+    project.build();
+    let page = project.page("c07/area/index.html");
+    let sidebar = page.attr("nav.sidebar a", "href");
+    assert!(sidebar.len() < 10, "{sidebar:?}");
+    assert!(sidebar.contains(&"../../c07/index.html".to_string()));
+    assert!(page.text("nav.sidebar").contains("All 45 checklists"));
+    let home = project.page("index.html");
+    assert_eq!(home.select(".article-card").len(), 45);
+    assert_links_resolve(&project.root.join("site"));
+}

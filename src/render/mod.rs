@@ -255,11 +255,20 @@ impl<'a> SiteView<'a> {
     }
 }
 
-/// The sidebar: articles with their sections, other pages, and the appendices.
+/// More articles or pages than this, and the sidebar lists only the current article (and
+/// links to the dashboard, which lists them all): a sidebar repeating every entry on every
+/// page would make the site's size grow with the square of its pages.
+const NAV_LIMIT: usize = 40;
+
+/// The sidebar: articles, other pages, the hub and the appendices. Each page's context adds
+/// its own article's sections as `nav_article`.
 #[derive(Serialize)]
 struct NavView {
-    articles: Vec<NavArticle>,
+    articles: Vec<NavLink>,
+    /// When the articles are too many to list: how many there are.
+    more_articles: usize,
     pages: Vec<NavLink>,
+    more_pages: usize,
     appendix: NavLink,
     training: Option<NavLink>,
 }
@@ -277,39 +286,57 @@ struct NavLink {
     url: String,
 }
 
+/// The current article and its sections, for the sidebar.
+fn nav_article(site: &Site, article: usize) -> NavArticle {
+    let article = &site.articles[article];
+    let page = &site.pages[article.page].document;
+    NavArticle {
+        title: page.title.clone(),
+        url: page.output.clone(),
+        sections: article
+            .sections
+            .iter()
+            .map(|s| NavLink {
+                title: s.title.clone(),
+                url: s.output.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Plain pages (not articles, not training modules), in source order.
+fn plain_pages(site: &Site) -> Vec<NavLink> {
+    site.pages
+        .iter()
+        .filter(|p| p.article.is_none() && p.module.is_none())
+        .map(|p| NavLink {
+            title: p.document.title.clone(),
+            url: p.document.output.clone(),
+        })
+        .collect()
+}
+
 impl NavView {
     fn new(site: &Site) -> Self {
-        let articles = site
+        let articles: Vec<NavLink> = site
             .articles
             .iter()
             .map(|article| {
                 let page = &site.pages[article.page].document;
-                NavArticle {
+                NavLink {
                     title: page.title.clone(),
                     url: page.output.clone(),
-                    sections: article
-                        .sections
-                        .iter()
-                        .map(|s| NavLink {
-                            title: s.title.clone(),
-                            url: s.output.clone(),
-                        })
-                        .collect(),
                 }
             })
             .collect();
-        let pages = site
-            .pages
-            .iter()
-            .filter(|p| p.article.is_none() && p.module.is_none())
-            .map(|p| NavLink {
-                title: p.document.title.clone(),
-                url: p.document.output.clone(),
-            })
-            .collect();
+        let pages = plain_pages(site);
+        let (articles, more_articles) = if articles.len() > NAV_LIMIT { (Vec::new(), articles.len()) } else { (articles, 0) };
+        let (pages, more_pages) = if pages.len() > NAV_LIMIT { (Vec::new(), pages.len()) } else { (pages, 0) };
         NavView {
             articles,
+            more_articles,
             pages,
+            more_pages,
             appendix: NavLink {
                 title: "Compliance records".to_string(),
                 url: APPENDIX_INDEX.to_string(),
@@ -342,6 +369,7 @@ fn dashboard_context(site: &Site) -> Context {
     context.insert("expired", &task_views(site, site.expired()));
     context.insert("due_for_review", &task_views(site, site.due_for_review()));
     context.insert("owners", &owners(site));
+    context.insert("pages", &plain_pages(site));
     if let Some(home) = &site.home {
         context.insert("page", &page_view(home));
         context.insert("body", &plain_body(&home.parts));
@@ -370,7 +398,7 @@ fn page_context(tera: &Tera, site: &Site, index: usize) -> Result<Context, Diagn
             let body = article_body(tera, site, article_index, &document.parts, &document.output)?;
             context.insert("body", &body);
             context.insert("article", &article_view(site, article));
-            context.insert("current_article", &document.output);
+            context.insert("nav_article", &nav_article(site, article_index));
             if let Some(first) = article.sections.first() {
                 context.insert("next", &Crumb::new(&first.title, &first.output));
             }
@@ -408,7 +436,7 @@ fn section_context(
     let mut context = base_context(&section.output);
     context.insert("page", &page_view(document));
     context.insert("article", &article_view(site, article));
-    context.insert("current_article", &document.output);
+    context.insert("nav_article", &nav_article(site, article_index));
     context.insert("section", &section_view(site, article, section_index));
     let intro = section_body(
         tera,
