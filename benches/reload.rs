@@ -17,13 +17,24 @@ const RUNS: usize = 7;
 fn main() {
     let example = tempfile::tempdir().unwrap();
     for entry in ["content", "ppdocs.toml", "ppdocs.lock"] {
-        copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join(entry), &example.path().join(entry));
+        copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join(entry),
+            &example.path().join(entry),
+        );
     }
-    measure("example project", example.path(), "content/security-checklist.md");
+    measure(
+        "example project",
+        example.path(),
+        "content/security-checklist.md",
+    );
 
     let generated = tempfile::tempdir().unwrap();
     generate(generated.path(), PAGES);
-    measure(&format!("generated project ({PAGES} pages)"), generated.path(), "content/page-0001.md");
+    measure(
+        &format!("generated project ({PAGES} pages)"),
+        generated.path(),
+        "content/page-0001.md",
+    );
 }
 
 fn measure(name: &str, root: &Path, edited: &str) {
@@ -40,19 +51,37 @@ fn measure(name: &str, root: &Path, edited: &str) {
     let full_build = started.elapsed();
 
     let mut child = Command::new(binary)
-        .args(["serve", "--watch", "--port", "0", "--quiet", "--as-of", "2026-11-28", "--root"])
+        .args([
+            "serve",
+            "--watch",
+            "--port",
+            "0",
+            "--quiet",
+            "--as-of",
+            "2026-11-28",
+            "--root",
+        ])
         .arg(root)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = lines.next().unwrap().unwrap().trim_start_matches("Serving ").trim().to_string();
+    let url = lines
+        .next()
+        .unwrap()
+        .unwrap()
+        .trim_start_matches("Serving ")
+        .trim()
+        .to_string();
     let (events, received) = mpsc::channel();
     let events_url = format!("{url}__ppdocs/events");
     std::thread::spawn(move || {
         let response = ureq::get(&events_url).call().unwrap();
-        for line in BufReader::new(response.into_body().into_reader()).lines().map_while(Result::ok) {
+        for line in BufReader::new(response.into_body().into_reader())
+            .lines()
+            .map_while(Result::ok)
+        {
             if line == "event: reload" {
                 let _ = events.send(Instant::now());
             }
@@ -64,12 +93,14 @@ fn measure(name: &str, root: &Path, edited: &str) {
     let original = std::fs::read_to_string(&path).unwrap();
     let mut latencies = Vec::new();
     for run in 0..RUNS {
+        // Start from a quiet server: no rebuild running, no event queued.
+        while received.recv_timeout(Duration::from_secs(2)).is_ok() {}
         let saved = Instant::now();
         std::fs::write(&path, format!("{original}\nEdit number {run}.\n")).unwrap();
-        let reloaded = received.recv_timeout(Duration::from_secs(120)).expect("no reload event");
-        latencies.push(reloaded - saved);
-        std::thread::sleep(Duration::from_millis(300));
-        while received.try_recv().is_ok() {}
+        let reloaded = received
+            .recv_timeout(Duration::from_secs(120))
+            .expect("no reload event");
+        latencies.push(reloaded.saturating_duration_since(saved));
     }
     let _ = child.kill();
     let _ = child.wait();
@@ -90,7 +121,9 @@ fn measure(name: &str, root: &Path, edited: &str) {
 fn generate(root: &Path, pages: usize) {
     std::fs::create_dir_all(root.join("content")).unwrap();
     for page in 1..=pages {
-        let mut text = format!("---\ntitle: Checklist {page}\nms.date: 05/14/2025\n---\n\n# Checklist {page}\n\nIntro paragraph with **bold** and a [link](/power-platform/admin/).\n");
+        let mut text = format!(
+            "---\ntitle: Checklist {page}\nms.date: 05/14/2025\n---\n\n# Checklist {page}\n\nIntro paragraph with **bold** and a [link](/power-platform/admin/).\n"
+        );
         for section in 1..=6 {
             text.push_str(&format!("\n## Area {section} {{prefix=P{page}S{section}}}\n\nA paragraph about this area.\n\n| Done? | Task |\n|---|---|\n"));
             for task in 1..=6 {

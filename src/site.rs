@@ -212,6 +212,8 @@ pub struct Section {
     pub tasks: Range<usize>,
     /// The section's compliance-record appendix.
     pub appendix: String,
+    /// The section's position among all sections of the site; its appendix's letter.
+    pub number: usize,
 }
 
 /// A page holding checklist tables.

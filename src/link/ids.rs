@@ -76,6 +76,8 @@ pub struct IdAssigner<'a> {
     /// Locked tasks by prefix, retired ones included (their numbers stay reserved).
     locked: HashMap<String, Vec<&'a LockedTask>>,
     claimed: HashSet<String>,
+    /// The highest number claimed so far under each prefix.
+    highest: HashMap<String, u32>,
     as_of: NaiveDate,
     pub lock_present: bool,
 }
@@ -102,6 +104,7 @@ impl<'a> IdAssigner<'a> {
             prefixes: HashSet::new(),
             locked,
             claimed: HashSet::new(),
+            highest: HashMap::new(),
             as_of,
             lock_present: lock.is_some(),
         }
@@ -196,7 +199,7 @@ impl<'a> IdAssigner<'a> {
                 );
                 format!("{prefix}-X{}", i + 1)
             };
-            self.claimed.insert(id.clone());
+            self.claim(&id);
             result[i] = Some(Assigned {
                 id: TaskId(id),
                 text_change: None,
@@ -214,7 +217,7 @@ impl<'a> IdAssigner<'a> {
                 .iter()
                 .find(|e| !self.claimed.contains(&e.id) && e.text == task.text)
             {
-                self.claimed.insert(entry.id.clone());
+                self.claim(&entry.id);
                 result[i] = Some(Assigned {
                     id: TaskId(entry.id.clone()),
                     text_change: entry.previous.as_ref().and_then(|previous| {
@@ -252,7 +255,7 @@ impl<'a> IdAssigner<'a> {
             if result[i].is_some() || self.claimed.contains(&entry.id) {
                 continue;
             }
-            self.claimed.insert(entry.id.clone());
+            self.claim(&entry.id);
             result[i] = Some(Assigned {
                 id: TaskId(entry.id.clone()),
                 text_change: Some(TextChange {
@@ -270,9 +273,8 @@ impl<'a> IdAssigner<'a> {
             .get(prefix)
             .into_iter()
             .flatten()
-            .map(|t| t.id.as_str())
-            .chain(self.claimed.iter().map(String::as_str))
-            .filter_map(|id| split_id(id).filter(|(p, _)| *p == prefix).map(|(_, n)| n))
+            .filter_map(|t| split_id(&t.id).map(|(_, n)| n))
+            .chain(self.highest.get(prefix).copied())
             .max()
             .unwrap_or(0);
         let lock_present = self.lock_present;
@@ -282,7 +284,7 @@ impl<'a> IdAssigner<'a> {
                 assigned.unwrap_or_else(|| {
                     next += 1;
                     let id = format!("{prefix}-{next:02}");
-                    self.claimed.insert(id.clone());
+                    self.claim(&id);
                     Assigned {
                         id: TaskId(id),
                         text_change: None,
@@ -292,6 +294,14 @@ impl<'a> IdAssigner<'a> {
                 })
             })
             .collect()
+    }
+
+    fn claim(&mut self, id: &str) {
+        self.claimed.insert(id.to_string());
+        if let Some((prefix, number)) = split_id(id) {
+            let highest = self.highest.entry(prefix.to_string()).or_default();
+            *highest = (*highest).max(number);
+        }
     }
 
     /// Locked tasks that no current task took.

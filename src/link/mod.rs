@@ -92,6 +92,13 @@ pub fn link(project: &Project, parsed: ParsedProject, as_of: NaiveDate) -> (Site
         });
     }
     lock_report.removed = assigner.unclaimed();
+    for (number, section) in articles
+        .iter_mut()
+        .flat_map(|a| a.sections.iter_mut())
+        .enumerate()
+    {
+        section.number = number;
+    }
     let mut modules = training::link_modules(&mut pages, &mut tasks, &assigner, &mut diagnostics);
 
     let framework_drafts = frameworks.unwrap_or_else(|| evidence::frameworks_from_tags(&evidence));
@@ -256,6 +263,7 @@ fn assign_tasks(
             prefix,
             output: format!("{folder}{folder_name}/index.html"),
             tasks: start..tasks.len(),
+            number: 0,
         });
     }
     sections

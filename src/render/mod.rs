@@ -330,8 +330,16 @@ impl NavView {
             })
             .collect();
         let pages = plain_pages(site);
-        let (articles, more_articles) = if articles.len() > NAV_LIMIT { (Vec::new(), articles.len()) } else { (articles, 0) };
-        let (pages, more_pages) = if pages.len() > NAV_LIMIT { (Vec::new(), pages.len()) } else { (pages, 0) };
+        let (articles, more_articles) = if articles.len() > NAV_LIMIT {
+            (Vec::new(), articles.len())
+        } else {
+            (articles, 0)
+        };
+        let (pages, more_pages) = if pages.len() > NAV_LIMIT {
+            (Vec::new(), pages.len())
+        } else {
+            (pages, 0)
+        };
         NavView {
             articles,
             more_articles,
@@ -604,28 +612,11 @@ fn appendix_number(mut n: usize) -> String {
     letters.iter().rev().collect()
 }
 
-/// Every section appendix with its letter, in site order.
-fn section_numbers(site: &Site) -> Vec<(usize, usize, String)> {
-    let mut n = 0;
-    let mut out = Vec::new();
-    for (a, article) in site.articles.iter().enumerate() {
-        for s in 0..article.sections.len() {
-            out.push((a, s, appendix_number(n)));
-            n += 1;
-        }
-    }
-    out
-}
-
 fn section_appendix_context(site: &Site, article: usize, section: usize) -> Context {
     let output = &site.articles[article].sections[section].appendix;
     let mut context = base_context(output);
     context.insert("in_appendix", &true);
-    let number = section_numbers(site)
-        .into_iter()
-        .find(|(a, s, _)| *a == article && *s == section)
-        .map(|(_, _, n)| n)
-        .unwrap_or_default();
+    let number = appendix_number(site.articles[article].sections[section].number);
     let mut printer = RecordPrinter::default();
     let appendix = section_appendix(site, article, section, number, &mut printer);
     context.insert(
@@ -710,9 +701,18 @@ fn appendix_all_context(site: &Site) -> Context {
     let mut context = base_context(APPENDIX_ALL);
     context.insert("in_appendix", &true);
     let mut printer = RecordPrinter::default();
-    let sections: Vec<_> = section_numbers(site)
-        .into_iter()
-        .map(|(a, s, n)| section_appendix(site, a, s, n, &mut printer))
+    let sections: Vec<_> = site
+        .articles
+        .iter()
+        .enumerate()
+        .flat_map(|(a, article)| {
+            article
+                .sections
+                .iter()
+                .enumerate()
+                .map(move |(s, section)| (a, s, section.number))
+        })
+        .map(|(a, s, n)| section_appendix(site, a, s, appendix_number(n), &mut printer))
         .collect();
     let frameworks: Vec<_> = (0..site.frameworks.len())
         .map(|i| {
