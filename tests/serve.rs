@@ -243,3 +243,47 @@ fn only_get_and_head_are_allowed() {
         "text/css; charset=utf-8"
     );
 }
+
+#[test]
+fn many_files_at_once_and_a_deleted_then_recreated_file_end_in_the_right_site() {
+    let project = project();
+    let server = Server::start(&project);
+    // A `git checkout`: many files change within a few milliseconds.
+    for n in 0..25 {
+        project.write(
+            &format!("content/bulk{n}.md"),
+            &format!("# Bulk {n}\n\nBulk page {n}.\n"),
+        );
+    }
+    server.expect_event("reload");
+    let deadline = Instant::now() + WAIT;
+    while server.get("bulk24/").0 != 200 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(server.get("bulk24/").1.contains("Bulk page 24."));
+
+    // Deleted, then recreated with new text.
+    std::fs::remove_file(project.root.join("content/a.md")).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    project.write("content/a.md", "# Page A\n\nRecreated.\n");
+    let deadline = Instant::now() + WAIT;
+    while !server.get("a/").1.contains("Recreated.") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(server.get("a/").1.contains("Recreated."));
+
+    // A folder renamed: its pages move.
+    project.write("content/guides/one.md", "# One\n\nGuide.\n");
+    server.expect_event("reload");
+    std::fs::rename(
+        project.root.join("content/guides"),
+        project.root.join("content/howto"),
+    )
+    .unwrap();
+    let deadline = Instant::now() + WAIT;
+    while server.get("howto/one/").0 != 200 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(server.get("howto/one/").0, 200);
+    assert_eq!(server.get("guides/one/").0, 404);
+}
