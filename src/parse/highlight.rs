@@ -1,7 +1,9 @@
 //! Code highlighting with syntect, as CSS classes so the theme owns the colours.
 //!
-//! The syntax set (syntect's defaults plus the PowerShell and Kusto grammars shipped in
-//! `syntaxes/`) is built once per process, on first use.
+//! Two syntax sets, each loaded once per process on first use: syntect's defaults (from
+//! their prebuilt dump, fast) and our PowerShell and Kusto grammars from `syntaxes/`
+//! (a set of two builds in milliseconds; adding them to the defaults would relink all
+//! of syntect's grammars, about 150 ms, on every build).
 
 use std::sync::OnceLock;
 
@@ -21,10 +23,15 @@ const EXTRA_SYNTAXES: &[&str] = &[
     include_str!("syntaxes/Kusto.sublime-syntax"),
 ];
 
-fn syntax_set() -> &'static SyntaxSet {
+fn default_syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+fn extra_syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(|| {
-        let mut builder = SyntaxSet::load_defaults_newlines().into_builder();
+        let mut builder = syntect::parsing::SyntaxSetBuilder::new();
         for source in EXTRA_SYNTAXES {
             // The grammars are ours and tested; a failure here is a bug in ppdocs itself.
             let syntax = SyntaxDefinition::load_from_str(source, true, None)
@@ -35,8 +42,9 @@ fn syntax_set() -> &'static SyntaxSet {
     })
 }
 
-/// The syntax for a fence's language tag, accepting the tags Learn articles use.
-fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
+/// The syntax for a fence's language tag, accepting the tags Learn articles use, and the
+/// set it belongs to.
+fn find_syntax(lang: &str) -> Option<(&'static SyntaxReference, &'static SyntaxSet)> {
     let lang = lang.trim().to_ascii_lowercase();
     let token = match lang.as_str() {
         "powershell"
@@ -60,7 +68,14 @@ fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
         "" | "text" | "plaintext" | "output" => return None,
         other => other,
     };
-    syntax_set().find_syntax_by_token(token)
+    let extra = extra_syntaxes();
+    if let Some(syntax) = extra.find_syntax_by_token(token) {
+        return Some((syntax, extra));
+    }
+    let defaults = default_syntaxes();
+    defaults
+        .find_syntax_by_token(token)
+        .map(|syntax| (syntax, defaults))
 }
 
 /// The `<pre>` for a code block; `lang` is the first word of the fence's info string.
@@ -77,7 +92,7 @@ pub fn highlight(code: &str, lang: Option<&str>) -> String {
         .filter(|_| code.len() <= MAX_HIGHLIGHT_BYTES)
         .and_then(find_syntax);
     let inner = syntax
-        .and_then(|syntax| classed_html(code, syntax))
+        .and_then(|(syntax, set)| classed_html(code, syntax, set))
         .unwrap_or_else(|| escape_html(code));
     match lang_attr {
         Some(lang) => format!(
@@ -87,8 +102,7 @@ pub fn highlight(code: &str, lang: Option<&str>) -> String {
     }
 }
 
-fn classed_html(code: &str, syntax: &SyntaxReference) -> Option<String> {
-    let set = syntax_set();
+fn classed_html(code: &str, syntax: &SyntaxReference, set: &SyntaxSet) -> Option<String> {
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
         generator
