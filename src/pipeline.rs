@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use crate::diagnostics::{self, Diagnostic};
 use crate::load::Project;
 use crate::parse::ParseCache;
+use crate::render::RenderCache;
 use crate::render::{self, OutputFile};
 use crate::site::Site;
 use crate::{link, parse};
@@ -43,21 +44,38 @@ pub struct Outcome {
     pub reparsed: usize,
 }
 
+impl Caches {
+    /// Pages rendered by the last run (the rest were reused).
+    pub fn rendered(&self) -> usize {
+        self.render.rendered()
+    }
+}
+
 /// Runs parse, link and render over a loaded project. `diagnostics` are those `load` found;
 /// `as_of` is the day task statuses are computed for.
 pub fn run(project: &Project, diagnostics: Vec<Diagnostic>, as_of: NaiveDate) -> Outcome {
-    run_cached(project, diagnostics, as_of, &mut ParseCache::default())
+    run_cached(project, diagnostics, as_of, &mut Caches::default())
 }
 
-/// [`run`], reusing earlier parse results for unchanged files (`serve --watch`).
+/// What `serve --watch` keeps between rebuilds: parse results of unchanged files, and
+/// rendered pages whose inputs did not change.
+#[derive(Default)]
+pub struct Caches {
+    pub parse: ParseCache,
+    pub render: RenderCache,
+}
+
+/// [`run`], reusing what `caches` hold from earlier runs (`serve --watch`).
 pub fn run_cached(
     project: &Project,
     mut diagnostics: Vec<Diagnostic>,
     as_of: NaiveDate,
-    cache: &mut ParseCache,
+    caches: &mut Caches,
 ) -> Outcome {
     let mut timings = Timings::default();
-    let (parsed, found) = timings.time("parse", || parse::parse_project_cached(project, cache));
+    let (parsed, found) = timings.time("parse", || {
+        parse::parse_project_cached(project, &mut caches.parse)
+    });
     let reparsed = parsed.reparsed;
     diagnostics.extend(found);
     let (site, found) = timings.time("link", || link::link(project, parsed, as_of));
@@ -71,7 +89,9 @@ pub fn run_cached(
             reparsed,
         };
     }
-    let rendered = timings.time("render", || render::render(&site, &project.theme));
+    let rendered = timings.time("render", || {
+        render::render_cached(&site, &project.theme, &mut caches.render)
+    });
     let built = match rendered {
         Ok(files) => Some(Built { site, files }),
         Err(errors) => {

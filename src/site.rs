@@ -70,7 +70,7 @@ impl Status {
 }
 
 /// One checklist item.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Task {
     pub id: TaskId,
     pub article: usize,
@@ -98,14 +98,14 @@ pub struct Task {
 }
 
 /// An earlier wording of a task, and when it changed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TextChange {
     pub previous: String,
     pub changed: NaiveDate,
 }
 
 /// An evidence record linked to its tasks and attachments.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Record {
     pub evidence: EvidenceRecord,
     /// Indices into [`Site::tasks`].
@@ -150,7 +150,7 @@ impl TrainingModule {
 }
 
 /// A file attached to a record, copied into the site.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Attachment {
     /// As written in the record.
     pub name: String,
@@ -200,7 +200,7 @@ impl LockReport {
 }
 
 /// A `##` section of a checklist article, which gets a page of its own.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Section {
     pub title: String,
     /// The heading's id on the article page.

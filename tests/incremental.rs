@@ -89,6 +89,13 @@ fn apply_random_edit(project: &TestProject, rng: &mut Rng, step: usize) -> Strin
             );
             "delete page".into()
         }
+        8 if rng.below(2) == 0 => {
+            project.write(
+                "content/evidence/titled.md",
+                &format!("---\ntitle: Record title {step}\ntask: TP-02\nstatus: done\nowner: X\ncollected: 2026-01-0{}\n---\n", 1 + rng.below(9)),
+            );
+            "record title".into()
+        }
         8 => {
             project.write("content/training/m.md", &format!("---\ntitle: Module {step}\naudience: [makers]\nduration: {}\nlevel: beginner\ntasks: [TP-01]\n---\nBody.\n", 5 + rng.below(10)));
             "write module".into()
@@ -146,5 +153,9 @@ fn an_unchanged_rebuild_parses_nothing_and_an_edit_parses_one_file() {
     let path = "content/evidence/threat-protection/tp-02-sentinel-analytics-rules.md";
     let text = project.read(path);
     project.write(path, &text.replace("owner:", "owner: Renamed"));
-    assert_eq!(live.rebuild().unwrap().ok().unwrap().reparsed, 1);
+    let rebuilt = live.rebuild().unwrap().ok().unwrap();
+    assert_eq!(rebuilt.reparsed, 1);
+    // The article, its sections and their appendices, and the pages that list the whole
+    // site render again; the reference page and the six training modules do not.
+    assert_eq!(rebuilt.rendered, first.rendered - 7);
 }

@@ -36,7 +36,7 @@ pub const FIELDS: &[&str] = &[
 ];
 
 /// What a record says about its tasks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum RecordStatus {
     Done,
@@ -58,7 +58,7 @@ impl RecordStatus {
 }
 
 /// One delivery of a training module.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Session {
     pub date: NaiveDate,
     pub audience: Vec<Audience>,
@@ -66,14 +66,14 @@ pub struct Session {
 }
 
 /// A value and where it was written, for diagnostics.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Located<T> {
     pub value: T,
     pub span: Range<usize>,
 }
 
 /// One evidence record, with every field checked.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct EvidenceRecord {
     pub file: std::path::PathBuf,
     /// A stable anchor an auditor can cite: `record-threat-protection-sentinel-rules`.

@@ -10,7 +10,7 @@ use crate::diagnostics::{Code, Diagnostic};
 
 /// A page's front matter: the fields ppdocs understands, and every key as written so
 /// templates can read `ms.author`, `ms.topic` and the rest.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,

@@ -33,7 +33,7 @@ pub fn options() -> Options {
 }
 
 /// A piece of a rendered page body.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum BodyPart {
     Html(String),
     /// Where the `##` heading of section `n` begins.
@@ -47,7 +47,7 @@ pub enum BodyPart {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -55,7 +55,7 @@ pub struct Heading {
 }
 
 /// A `##` section as written, with its tasks before IDs are assigned.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct SectionDraft {
     pub title: String,
     pub anchor: String,
@@ -66,7 +66,7 @@ pub struct SectionDraft {
     pub span: Range<usize>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct TaskDraft {
     pub explicit_id: Option<(String, Range<usize>)>,
     pub html: String,
@@ -77,7 +77,7 @@ pub struct TaskDraft {
 }
 
 /// A link to another file of the project, checked once every page is known.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LocalLink {
     /// Project-relative path of the target (`content/other.md`).
     pub target: PathBuf,

@@ -36,7 +36,7 @@ use crate::urls;
 pub type ContentIndex = HashMap<PathBuf, Arc<str>>;
 
 /// A parsed page, before tasks get IDs and pages get neighbours.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Document {
     /// Project-relative source path: `content/security-checklist.md`.
     pub source: PathBuf,

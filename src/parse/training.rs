@@ -46,7 +46,7 @@ impl Audience {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
     Beginner,
@@ -72,7 +72,7 @@ impl Level {
 }
 
 /// A module's front matter, checked.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct ModuleMeta {
     pub audience: Vec<Audience>,
     /// Reading time in minutes.

@@ -4,8 +4,11 @@
 //! data every page shares (site settings, navigation) goes in Tera's global context once,
 //! so no page copies the whole site. Pages render in parallel.
 
+mod cache;
 mod records;
 mod views;
+
+pub use cache::RenderCache;
 
 use std::ops::Range;
 
@@ -44,11 +47,56 @@ pub struct OutputFile {
 
 /// Renders every page of the site. All template errors are reported, not just the first.
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_cached(site, theme, &mut RenderCache::default())
+}
+
+/// [`render`], reusing pages from `cache` whose inputs did not change (`serve --watch`).
+pub fn render_cached(
+    site: &Site,
+    theme: &Theme,
+    cache: &mut RenderCache,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let site_view = serde_json::to_vec(&SiteView::new(site)).unwrap_or_default();
+    let nav_view = serde_json::to_vec(&NavView::new(site)).unwrap_or_default();
+    cache.start(cache::shared_fingerprint(
+        site,
+        theme,
+        &[&site_view, &nav_view],
+    ));
     let tera = compile(site, theme).map_err(|d| vec![d])?;
+    let articles = cache::article_fingerprints(site);
     let jobs = jobs(site);
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let results: Vec<Result<Rendered, Diagnostic>> = jobs
         .par_iter()
-        .map(|job| render_job(&tera, site, job))
+        .map(|job| {
+            let fingerprint = fingerprint(site, job, &articles);
+            if let Some(fingerprint) = fingerprint
+                && let Some(path) = job_path(site, job)
+                && let Some(bytes) = cache.get(&path, fingerprint)
+            {
+                let contents = bytes.to_vec();
+                return Ok(Rendered::Reused(OutputFile { path, contents }));
+            }
+            render_job(&tera, site, job).map(|file| Rendered::Fresh(file, fingerprint))
+        })
+        .collect();
+    cache.count_rendered(
+        results
+            .iter()
+            .filter(|r| matches!(r, Ok(Rendered::Fresh(..))))
+            .count(),
+    );
+    let results: Vec<Result<OutputFile, Diagnostic>> = results
+        .into_iter()
+        .map(|result| {
+            result.map(|rendered| match rendered {
+                Rendered::Reused(file) | Rendered::Fresh(file, None) => file,
+                Rendered::Fresh(file, Some(fingerprint)) => {
+                    cache.store(file.path.clone(), fingerprint, file.contents.clone());
+                    file
+                }
+            })
+        })
         .collect();
     let mut files = Vec::with_capacity(results.len() + theme.static_files.len() + 3);
     let mut errors = Vec::new();
@@ -82,6 +130,13 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// A page of this run: taken from the cache, or rendered (with its fingerprint when it
+/// may be cached).
+enum Rendered {
+    Reused(OutputFile),
+    Fresh(OutputFile, Option<u64>),
 }
 
 /// One output page to render.
@@ -143,6 +198,43 @@ fn compile(site: &Site, theme: &Theme) -> Result<Tera, Diagnostic> {
 fn template_error(theme: &str, err: tera::Error) -> Diagnostic {
     Diagnostic::error(Code::TemplateInvalid, format!("theme `{theme}`: {err}"))
         .with_help("fix the template named above; `ppdocs check` shows the same error without writing anything")
+}
+
+/// The fingerprint of what a page shows, for pages that show one article, module or page;
+/// `None` for pages that list the whole site, which always render.
+fn fingerprint(site: &Site, job: &Job, articles: &[u64]) -> Option<u64> {
+    match *job {
+        Job::Page(index) => {
+            let page = &site.pages[index];
+            Some(match (page.article, page.module) {
+                (Some(article), _) => articles[article],
+                (None, Some(module)) => cache::module_fingerprint(site, module),
+                (None, None) => cache::page_fingerprint(site, index),
+            })
+        }
+        Job::Section { article, .. } => Some(articles[article]),
+        Job::SectionAppendix { article, section } => Some(cache::appendix_fingerprint(
+            site,
+            articles[article],
+            article,
+            section,
+        )),
+        _ => None,
+    }
+}
+
+/// The output path of a page that may come from the cache.
+fn job_path(site: &Site, job: &Job) -> Option<String> {
+    match *job {
+        Job::Page(index) => Some(site.pages[index].document.output.clone()),
+        Job::Section { article, section } => {
+            Some(site.articles[article].sections[section].output.clone())
+        }
+        Job::SectionAppendix { article, section } => {
+            Some(site.articles[article].sections[section].appendix.clone())
+        }
+        _ => None,
+    }
 }
 
 fn render_job(tera: &Tera, site: &Site, job: &Job) -> Result<OutputFile, Diagnostic> {

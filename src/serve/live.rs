@@ -9,8 +9,7 @@ use chrono::NaiveDate;
 
 use crate::diagnostics::{self, Diagnostic, Sources};
 use crate::load::load_project;
-use crate::parse::ParseCache;
-use crate::pipeline;
+use crate::pipeline::{self, Caches};
 use crate::write::MemorySite;
 
 /// A successful rebuild.
@@ -21,6 +20,8 @@ pub struct Rebuilt {
     pub sources: Sources,
     /// Pages and evidence files parsed afresh.
     pub reparsed: usize,
+    /// Pages rendered afresh (the rest were reused).
+    pub rendered: usize,
 }
 
 /// A rebuild that found errors: the previous site stays in place.
@@ -44,7 +45,7 @@ impl Failed {
 pub struct LiveSite {
     root: PathBuf,
     as_of: Option<NaiveDate>,
-    cache: ParseCache,
+    caches: Caches,
 }
 
 impl LiveSite {
@@ -52,7 +53,7 @@ impl LiveSite {
         LiveSite {
             root: root.to_path_buf(),
             as_of,
-            cache: ParseCache::default(),
+            caches: Caches::default(),
         }
     }
 
@@ -63,7 +64,7 @@ impl LiveSite {
             &project,
             load_diagnostics,
             crate::cmd::as_of(self.as_of),
-            &mut self.cache,
+            &mut self.caches,
         );
         let has_errors = diagnostics::count_errors(&outcome.diagnostics) > 0;
         Ok(match outcome.built {
@@ -72,6 +73,7 @@ impl LiveSite {
                 warnings: outcome.diagnostics,
                 sources: project.sources,
                 reparsed: outcome.reparsed,
+                rendered: self.caches.rendered(),
             }),
             _ => Err(Failed {
                 diagnostics: outcome.diagnostics,

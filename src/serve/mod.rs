@@ -104,13 +104,12 @@ pub fn run(options: &ServeOptions, shell: &Shell) -> anyhow::Result<bool> {
                 match live.rebuild() {
                     Ok(result) => {
                         let built = apply(&shared, result, &quiet, assets_touched);
-                        if let Some(reparsed) = built {
+                        if let Some((reparsed, rendered)) = built {
                             quiet.status(
                                 "Rebuilt",
                                 &format!(
-                                    "in {:.0} ms ({} re-parsed; {})",
+                                    "in {:.0} ms ({reparsed} files re-parsed, {rendered} pages rendered; {})",
                                     started.elapsed().as_secs_f64() * 1000.0,
-                                    reparsed,
                                     describe(&paths, &root)
                                 ),
                             );
@@ -144,14 +143,14 @@ pub fn run(options: &ServeOptions, shell: &Shell) -> anyhow::Result<bool> {
 }
 
 /// Installs a rebuild's result: a good site replaces the old one and browsers reload; a
-/// failed one leaves the old site and shows its errors. Returns the number of files
-/// re-parsed when the rebuild succeeded.
+/// failed one leaves the old site and shows its errors. Returns the numbers of files
+/// re-parsed and pages rendered when the rebuild succeeded.
 fn apply(
     shared: &Shared,
     result: Result<Rebuilt, Failed>,
     shell: &Shell,
     assets_touched: bool,
-) -> Option<usize> {
+) -> Option<(usize, usize)> {
     match result {
         Ok(rebuilt) => {
             shell.diagnostics(&rebuilt.warnings, &rebuilt.sources);
@@ -176,7 +175,7 @@ fn apply(
             if let Some(notice) = notice {
                 let _ = shared.notices.send(notice);
             }
-            Some(rebuilt.reparsed)
+            Some((rebuilt.reparsed, rebuilt.rendered))
         }
         Err(failed) => {
             shell.diagnostics(&failed.diagnostics, &failed.sources);

@@ -1,0 +1,156 @@
+//! Which pages a rebuild must render again. Each page that shows one article, module or
+//! plain page gets a fingerprint of everything it shows; while it is unchanged the page's
+//! previous bytes are reused. Pages that list the whole site (dashboard, appendix index
+//! and all-appendices page, framework appendices, training hub, records) always render,
+//! and any change to what every page shares (settings, navigation, theme) renders all.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use rayon::prelude::*;
+
+use crate::load::Theme;
+use crate::site::Site;
+
+/// Pages of the previous build, by output path, with the fingerprint they were built from.
+#[derive(Default)]
+pub struct RenderCache {
+    shared: u64,
+    pages: HashMap<String, (u64, Vec<u8>)>,
+    rendered: usize,
+}
+
+impl RenderCache {
+    /// Forgets every page if what all pages share changed.
+    /// How many pages the last run rendered (the rest were reused).
+    pub fn rendered(&self) -> usize {
+        self.rendered
+    }
+
+    pub(super) fn start(&mut self, shared: u64) {
+        self.rendered = 0;
+        if shared != self.shared {
+            self.pages.clear();
+            self.shared = shared;
+        }
+    }
+
+    pub(super) fn get(&self, path: &str, fingerprint: u64) -> Option<&[u8]> {
+        match self.pages.get(path) {
+            Some((cached, bytes)) if *cached == fingerprint => Some(bytes),
+            _ => None,
+        }
+    }
+
+    pub(super) fn count_rendered(&mut self, pages: usize) {
+        self.rendered = pages;
+    }
+
+    pub(super) fn store(&mut self, path: String, fingerprint: u64, bytes: Vec<u8>) {
+        self.pages.insert(path, (fingerprint, bytes));
+    }
+}
+
+/// What every page shares: settings, the theme, and the serialized global context.
+pub(super) fn shared_fingerprint(site: &Site, theme: &Theme, globals: &[&[u8]]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    theme.templates.hash(&mut hasher);
+    theme.name.hash(&mut hasher);
+    site.config.base_url.hash(&mut hasher);
+    site.config.theme.hash(&mut hasher);
+    globals.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Fingerprints of what one article's pages show: its document, its sections, and its
+/// tasks with their evidence and training links.
+pub(super) fn article_fingerprints(site: &Site) -> Vec<u64> {
+    site.articles
+        .par_iter()
+        .map(|article| {
+            let mut hasher = DefaultHasher::new();
+            site.pages[article.page].document.hash(&mut hasher);
+            for section in &article.sections {
+                (
+                    &section.title,
+                    &section.anchor,
+                    &section.prefix,
+                    &section.output,
+                    &section.appendix,
+                    section.number,
+                )
+                    .hash(&mut hasher);
+                section.tasks.hash(&mut hasher);
+            }
+            for task in article.tasks() {
+                task_inputs(site, task, &mut hasher);
+            }
+            hasher.finish()
+        })
+        .collect()
+}
+
+/// A section appendix also shows its tasks' records in full.
+pub(super) fn appendix_fingerprint(
+    site: &Site,
+    article_fingerprint: u64,
+    article: usize,
+    section: usize,
+) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    article_fingerprint.hash(&mut hasher);
+    section.hash(&mut hasher);
+    for task in site.articles[article].sections[section].tasks.clone() {
+        for &record in &site.tasks[task].records {
+            record_inputs(site, record, &mut hasher);
+        }
+    }
+    hasher.finish()
+}
+
+pub(super) fn module_fingerprint(site: &Site, module: usize) -> u64 {
+    let module = &site.modules[module];
+    let mut hasher = DefaultHasher::new();
+    site.pages[module.page].document.hash(&mut hasher);
+    for &task in &module.tasks {
+        task_inputs(site, task, &mut hasher);
+    }
+    for &record in &module.records {
+        record_inputs(site, record, &mut hasher);
+    }
+    hasher.finish()
+}
+
+pub(super) fn page_fingerprint(site: &Site, page: usize) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    site.pages[page].document.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A task as its rows show it: the task, its section's names and places, its records'
+/// titles and dates, and its modules' titles.
+fn task_inputs(site: &Site, task: usize, hasher: &mut DefaultHasher) {
+    let task = &site.tasks[task];
+    task.hash(hasher);
+    let section = &site.articles[task.article].sections[task.section];
+    (&section.title, &section.output, &section.appendix).hash(hasher);
+    for &record in &task.records {
+        let evidence = &site.records[record].evidence;
+        (&evidence.title, evidence.collected, &evidence.anchor).hash(hasher);
+    }
+    for &module in &task.modules {
+        let document = &site.pages[site.modules[module].page].document;
+        (&document.title, &document.output).hash(hasher);
+    }
+}
+
+fn record_inputs(site: &Site, record: usize, hasher: &mut DefaultHasher) {
+    let record = &site.records[record];
+    record.evidence.hash(hasher);
+    record.attachments.hash(hasher);
+    for &task in &record.tasks {
+        let task = &site.tasks[task];
+        let section = &site.articles[task.article].sections[task.section];
+        (&task.id, &section.appendix).hash(hasher);
+    }
+}
