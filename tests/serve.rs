@@ -19,6 +19,8 @@ struct Server {
     child: Child,
     url: String,
     events: mpsc::Receiver<String>,
+    /// The server's terminal output (stderr), line by line.
+    log: mpsc::Receiver<String>,
 }
 
 impl Drop for Server {
@@ -53,10 +55,17 @@ impl Server {
             ])
             .arg(&project.root)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (log_lines, log) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = log_lines.send(line);
+            }
+        });
         let (lines, url_line) = mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -96,7 +105,12 @@ impl Server {
             }
         });
         connected.recv_timeout(WAIT).expect("no event stream");
-        Server { child, url, events }
+        Server {
+            child,
+            url,
+            events,
+            log,
+        }
     }
 
     fn get(&self, path: &str) -> (u16, String) {
@@ -165,6 +179,26 @@ fn serves_pages_with_the_reload_script_and_reloads_on_edit() {
         !project.root.join("site").exists(),
         "serve never writes site/"
     );
+}
+
+#[test]
+fn an_idle_server_does_not_rebuild() {
+    // Regression: reading the project raised file-access events, which triggered another
+    // rebuild, forever.
+    let project = project();
+    let server = Server::start(&project);
+    std::thread::sleep(Duration::from_millis(300));
+    project.write("content/a.md", "# Page A\n\nOne edit.\n");
+    server.expect_event("reload");
+    std::thread::sleep(Duration::from_millis(500));
+    while server.log.try_recv().is_ok() {}
+    std::thread::sleep(Duration::from_secs(2));
+    let rebuilds: Vec<String> = server
+        .log
+        .try_iter()
+        .filter(|l| l.contains("Rebuilt"))
+        .collect();
+    assert!(rebuilds.is_empty(), "rebuilt without an edit: {rebuilds:?}");
 }
 
 #[test]

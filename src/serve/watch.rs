@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use notify::RecursiveMode;
+use notify::event::{EventKind, MetadataKind, ModifyKind};
 use notify_debouncer_full::{DebounceEventResult, FileIdMap, new_debouncer_opt};
 
 use crate::load::{CONTENT_DIR, is_ignored};
@@ -31,6 +32,7 @@ pub fn watch(
         };
         let mut paths: Vec<PathBuf> = events
             .iter()
+            .filter(|event| changes_content(&event.kind))
             .flat_map(|event| event.paths.iter())
             .filter(|path| is_relevant(&root_for_filter, path))
             .cloned()
@@ -83,6 +85,15 @@ pub fn watch(
             _debouncer: Box::new(debouncer),
         })
     }
+}
+
+/// Whether an event can change what a build reads. Reading files (which every rebuild
+/// does) raises access events; rebuilding on those would never stop.
+fn changes_content(kind: &EventKind) -> bool {
+    !matches!(
+        kind,
+        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))
+    )
 }
 
 /// Files under `content/` and `themes/`, and `ppdocs.toml`/`ppdocs.lock` at the root; not
