@@ -22,6 +22,8 @@ pub struct Rebuilt {
     pub reparsed: usize,
     /// Pages rendered afresh (the rest were reused).
     pub rendered: usize,
+    /// How long each stage took, for `-v`.
+    pub timings: String,
 }
 
 /// A rebuild that found errors: the previous site stays in place.
@@ -59,7 +61,9 @@ impl LiveSite {
 
     /// Loads the project again and rebuilds it, re-parsing only changed files.
     pub fn rebuild(&mut self) -> anyhow::Result<Result<Rebuilt, Failed>> {
+        let started = std::time::Instant::now();
         let (project, load_diagnostics) = load_project(&self.root)?;
+        let loaded = started.elapsed();
         let outcome = pipeline::run_cached(
             &project,
             load_diagnostics,
@@ -69,6 +73,11 @@ impl LiveSite {
         let has_errors = diagnostics::count_errors(&outcome.diagnostics) > 0;
         Ok(match outcome.built {
             Some(built) if !has_errors => Ok(Rebuilt {
+                timings: std::iter::once(("load", loaded))
+                    .chain(outcome.timings.stages.iter().copied())
+                    .map(|(stage, time)| format!("{stage} {:.0} ms", time.as_secs_f64() * 1000.0))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 site: Arc::new(MemorySite::new(built.files, &built.site.static_files)),
                 warnings: outcome.diagnostics,
                 sources: project.sources,

@@ -154,6 +154,7 @@ fn apply(
     match result {
         Ok(rebuilt) => {
             shell.diagnostics(&rebuilt.warnings, &rebuilt.sources);
+            shell.verbose(&rebuilt.timings);
             let change = {
                 let Ok(mut site) = shared.site.write() else {
                     return None;
