@@ -41,7 +41,9 @@ struct GlobalArgs {
 enum ColorWhen {
     /// Only when writing to a terminal
     Auto,
+    /// Always, even when output is redirected
     Always,
+    /// Never
     Never,
 }
 
@@ -124,7 +126,7 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         as_of: Option<NaiveDate>,
     },
-    /// Create a new project: ppdocs.toml, content/ with the security checklist, .gitignore
+    /// Create a new project: the security checklist, starter training modules, ppdocs.toml, ppdocs.lock
     Init {
         /// Folder to create the project in [default: --root, or the current folder]
         dir: Option<PathBuf>,
