@@ -77,7 +77,8 @@ pub struct StaticFile {
     /// Files under `content/evidence/` are attachments: hashed, and published only when a
     /// record names them. `None` for other files, or when the file could not be read.
     pub digest: Option<Digest>,
-    /// A symlink (or a file inside a symlinked folder) that resolves outside the project.
+    /// A symlink (or a file inside a symlinked folder) that resolves outside the project,
+    /// or, for an attachment, outside `content/evidence/`.
     pub outside_project: bool,
 }
 
@@ -230,10 +231,16 @@ fn read_content(
         .into_par_iter()
         .map(|(rel, output, source)| {
             let is_attachment = rel.starts_with(EVIDENCE_DIR);
+            // Attachments must really be in the evidence folder; other files in the project.
+            let allowed = if is_attachment {
+                root.join(EVIDENCE_DIR)
+            } else {
+                root.to_path_buf()
+            };
             StaticFile {
                 outside_project: source
                     .canonicalize()
-                    .map_or(true, |real| !real.starts_with(root)),
+                    .map_or(true, |real| !real.starts_with(&allowed)),
                 digest: if is_attachment {
                     digest(&source).ok()
                 } else {

@@ -167,3 +167,212 @@ fn large_sites_do_not_repeat_every_article_in_every_sidebar() {
     assert_eq!(home.select(".article-card").len(), 45);
     assert_links_resolve(&project.root.join("site"));
 }
+
+fn evidence_project() -> TestProject {
+    TestProject::fixture("evidence")
+}
+
+#[test]
+fn evidence_links_must_be_web_addresses() {
+    // Regression: `links: [javascript:alert(1)]` reached the appendix as a clickable link.
+    let project = evidence_project();
+    project.write(
+        "content/evidence/tp/xss.md",
+        "---\ntask: TP-04\nstatus: in-progress\nowner: x\ncollected: 2026-11-01\nlinks: [javascript:alert(1), \" JaVaScRiPt:alert(2)\", \"data:text/html,x\"]\n---\n",
+    );
+    let message = project.build_fails();
+    assert!(
+        message.contains("link `javascript:alert(1)` is not a web address"),
+        "{message}"
+    );
+    assert!(
+        message.contains("content/evidence/tp/xss.md:6:9"),
+        "{message}"
+    );
+    assert!(message.contains("data:text/html,x"), "{message}");
+}
+
+#[test]
+fn a_retired_or_locked_id_cannot_be_given_to_another_task() {
+    let project = evidence_project();
+    assert!(
+        project
+            .run(&["lock", "--as-of", "2026-11-01"])
+            .status
+            .success()
+    );
+    let checklist = project.read("content/checklist.md");
+    // TP-02 belongs to "Configure alerts..." in the lock.
+    project.write(
+        "content/checklist.md",
+        &checklist.replace(
+            "Investigate incidents.",
+            "Run tabletop exercises twice a year. {#TP-02}",
+        ),
+    );
+    let message = project.build_fails();
+    assert!(
+        message.contains("task ID `TP-02` belongs to another task in ppdocs.lock"),
+        "{message}"
+    );
+
+    // Remove TP-06, lock (retiring it), then try to give its ID to a new task.
+    project.write(
+        "content/checklist.md",
+        &checklist.replace("| &check; | Review the security page monthly. |\n", ""),
+    );
+    project.write(
+        "content/evidence/tp/tp-05-due.md",
+        "---\ntask: TP-05\nstatus: done\nowner: CISO\ncollected: 2025-12-10\nexpires: 2026-12-10\n---\n",
+    );
+    assert!(
+        project
+            .run(&["lock", "--as-of", "2026-11-02"])
+            .status
+            .success()
+    );
+    project.write(
+        "content/checklist.md",
+        &checklist.replace(
+            "Review the security page monthly.",
+            "Something new entirely, with an old number. {#TP-06}",
+        ),
+    );
+    let message = project.build_fails();
+    assert!(
+        message.contains("task ID `TP-06` was retired on 2026-11-02"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_new_section_cannot_take_a_locked_sections_prefix() {
+    // Regression: a new section sorting earlier and abbreviating the same way took the
+    // locked section's prefix, and with it its tasks' IDs and evidence.
+    let project = evidence_project();
+    assert!(
+        project
+            .run(&["lock", "--as-of", "2026-11-01"])
+            .status
+            .success()
+    );
+    let checklist = project.read("content/checklist.md");
+    project.write(
+        "content/checklist.md",
+        &checklist.replace(
+            "## Threat protection",
+            "## Training plan\n\n| Done? | Task |\n|---|---|\n| ✓ | Track user activities with Sentinel training. |\n\n## Threat protection",
+        ),
+    );
+    project.build();
+    let page = project.page("checklist/threat-protection/index.html");
+    assert_eq!(page.attr("tr[data-task-id]", "data-task-id")[0], "TP-01");
+    assert_eq!(page.attr("#task-TP-01", "data-status"), ["done"]);
+    let new = project.page("checklist/training-plan/index.html");
+    assert_eq!(new.attr("tr[data-task-id]", "data-task-id"), ["TP2-01"]);
+}
+
+#[test]
+fn two_evidence_files_cannot_share_an_anchor() {
+    let project = evidence_project();
+    let record = "---\ntask: TP-04\nstatus: in-progress\nowner: x\ncollected: 2026-11-01\n---\n";
+    project.write("content/evidence/sub/x.md", record);
+    project.write("content/evidence/sub-x.md", record);
+    let message = project.build_fails();
+    assert!(
+        message.contains("would both be cited as #record-sub-x"),
+        "{message}"
+    );
+}
+
+#[test]
+fn only_the_first_list_after_self_check_is_the_self_check() {
+    let project = TestProject::fixture("training");
+    project.write(
+        "content/training/sharing.md",
+        "---\ntitle: Share\naudience: [makers]\nduration: 5\nlevel: beginner\n---\n## Self-check\n\n1. Question one?\n\n   Answer with a list:\n\n   - nested a\n   - nested b\n\n### Further reading\n\n- [Link A](https://learn.microsoft.com/a)\n- [Link B](https://learn.microsoft.com/b)\n",
+    );
+    project.build();
+    let page = project.page("training/sharing/index.html");
+    assert_eq!(page.select(".self-check details").len(), 1);
+    assert_eq!(page.text(".self-check-answer li"), "nested a\nnested b");
+    assert_eq!(
+        page.select("ul:not(.self-check) a[href='https://learn.microsoft.com/a']")
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn attachment_links_are_url_encoded() {
+    let project = evidence_project();
+    project.write("content/evidence/tp/a b#1.txt", "x");
+    project.write(
+        "content/evidence/tp/enc.md",
+        "---\ntask: TP-04\nstatus: in-progress\nowner: x\ncollected: 2026-11-01\nattachments: [\"a b#1.txt\"]\n---\n",
+    );
+    project.build();
+    let appendix = project.page("appendix/tp-threat-protection/index.html");
+    assert_eq!(
+        appendix.attr("#record-tp-enc .attachments a", "href"),
+        ["../../evidence/tp/a%20b%231.txt"]
+    );
+    assert_links_resolve(&project.root.join("site"));
+}
+
+#[cfg(unix)]
+#[test]
+fn lock_keeps_the_lock_file_readable() {
+    use std::os::unix::fs::PermissionsExt;
+    let project = evidence_project();
+    assert!(project.run(&["lock"]).status.success());
+    let mode = std::fs::metadata(project.root.join("ppdocs.lock"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o644);
+}
+
+#[test]
+fn duplicate_module_names_and_empty_audiences_are_errors() {
+    let project = TestProject::fixture("training");
+    project.write(
+        "content/training/more/dlp-basics.md",
+        "---\ntitle: Again\naudience: [makers]\nduration: 5\nlevel: beginner\n---\n",
+    );
+    let message = project.build_fails();
+    assert!(
+        message.contains("two training modules are called `dlp-basics`"),
+        "{message}"
+    );
+    let project = TestProject::fixture("training");
+    project.write(
+        "content/training/m.md",
+        "---\ntitle: M\naudience: []\nduration: 5\nlevel: beginner\n---\n",
+    );
+    let message = project.build_fails();
+    assert!(
+        message.contains("a training module needs an `audience`"),
+        "{message}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_attachment_symlinked_elsewhere_in_the_project_is_refused() {
+    let project = evidence_project();
+    std::os::unix::fs::symlink(
+        project.root.join("content/checklist.md"),
+        project.root.join("content/evidence/tp/cfg.md.txt"),
+    )
+    .unwrap();
+    project.write(
+        "content/evidence/tp/link.md",
+        "---\ntask: TP-04\nstatus: in-progress\nowner: x\ncollected: 2026-11-01\nattachments: [cfg.md.txt]\n---\n",
+    );
+    let message = project.build_fails();
+    assert!(
+        message.contains("symlink to a file outside content/evidence/"),
+        "{message}"
+    );
+}

@@ -258,6 +258,8 @@ fn requests_that_try_to_leave_the_site_get_404() {
     let (status, html) = server.get("no/such/page/");
     assert_eq!(status, 404);
     assert!(html.contains("Page not found"));
+    // Served at any depth, the 404 page's root-relative links need a base.
+    assert!(html.contains("<base href=\"/\">"), "{html}");
 }
 
 #[test]

@@ -151,6 +151,10 @@ fn detail_lines(site: &Site) -> Vec<String> {
             "New since `ppdocs lock`:".to_string(),
             site.lock.new.clone(),
         );
+        list(
+            "Reworded since `ppdocs lock` (they kept their IDs):".to_string(),
+            site.lock.reworded.clone(),
+        );
         if !site.lock.removed.is_empty() {
             lines.push(format!(
                 "Removed since `ppdocs lock`: {}",

@@ -112,11 +112,33 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
+    // Keep the file's permissions: a temporary file is private to its owner.
+    let permissions = std::fs::metadata(path)
+        .map(|m| m.permissions())
+        .ok()
+        .or_else(default_permissions);
     let mut file = tempfile::NamedTempFile::new_in(&dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
     file.write_all(bytes)
         .with_context(|| format!("writing {}", path.display()))?;
+    if let Some(permissions) = permissions {
+        file.as_file()
+            .set_permissions(permissions)
+            .with_context(|| format!("setting the permissions of {}", path.display()))?;
+    }
     file.persist(path)
         .with_context(|| format!("replacing {}", path.display()))?;
     Ok(())
+}
+
+/// What a new lock file gets: readable by everyone, like the content it sits beside.
+#[cfg(unix)]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    None
 }

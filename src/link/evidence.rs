@@ -129,6 +129,21 @@ pub fn link_records(
             module,
         });
     }
+    // Anchors are what auditors cite: two records must never share one.
+    let mut anchors: HashMap<&str, &Path> = HashMap::new();
+    for record in &records {
+        let evidence = &record.evidence;
+        if let Some(first) = anchors.insert(&evidence.anchor, &evidence.file) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::EvidenceInvalid,
+                    format!("{} and {} would both be cited as #{}", first.display(), evidence.file.display(), evidence.anchor),
+                )
+                .in_file(&evidence.file)
+                .with_help("rename one of the files: a record's anchor comes from its path under content/evidence/"),
+            );
+        }
+    }
     // Newest first; ties broken by file so the order never depends on the walk.
     records.sort_by(|a, b| {
         b.evidence
@@ -218,7 +233,7 @@ fn resolve_attachment<'a>(
     };
     if file.outside_project {
         return Err((
-            format!("attachment `{name}` is a symlink to a file outside the project"),
+            format!("attachment `{name}` is a symlink to a file outside content/evidence/"),
             "copy the file into content/evidence/ instead of linking to it".to_string(),
         ));
     }

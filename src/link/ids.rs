@@ -78,6 +78,11 @@ pub struct IdAssigner<'a> {
     claimed: HashSet<String>,
     /// The highest number claimed so far under each prefix.
     highest: HashMap<String, u32>,
+    /// Every locked task by ID.
+    by_id: HashMap<&'a str, &'a LockedTask>,
+    /// The prefix each locked section had, by (article, section title): a section keeps it
+    /// even if a new section that sorts earlier abbreviates the same way.
+    reserved: HashMap<(&'a str, &'a str), String>,
     as_of: NaiveDate,
     pub lock_present: bool,
 }
@@ -95,9 +100,18 @@ pub struct Assigned {
 impl<'a> IdAssigner<'a> {
     pub fn new(lock: Option<&'a Lock>, as_of: NaiveDate) -> Self {
         let mut locked: HashMap<String, Vec<&LockedTask>> = HashMap::new();
+        let mut by_id = HashMap::new();
+        let mut reserved = HashMap::new();
         for task in lock.map(|l| l.tasks.as_slice()).unwrap_or_default() {
+            by_id.insert(task.id.as_str(), task);
             if let Some((prefix, _)) = split_id(&task.id) {
                 locked.entry(prefix.to_string()).or_default().push(task);
+                if task.retired.is_none() {
+                    reserved.insert(
+                        (task.article.as_str(), task.section.as_str()),
+                        prefix.to_string(),
+                    );
+                }
             }
         }
         IdAssigner {
@@ -105,6 +119,8 @@ impl<'a> IdAssigner<'a> {
             locked,
             claimed: HashSet::new(),
             highest: HashMap::new(),
+            by_id,
+            reserved,
             as_of,
             lock_present: lock.is_some(),
         }
@@ -114,6 +130,7 @@ impl<'a> IdAssigner<'a> {
     pub fn claim_prefix(
         &mut self,
         explicit: Option<&str>,
+        article: &str,
         title: &str,
         file: &Path,
         span: Range<usize>,
@@ -134,7 +151,7 @@ impl<'a> IdAssigner<'a> {
                         "a prefix is 1 to {MAX_PREFIX_LEN} letters or digits, e.g. `{{prefix=CO}}`"
                     )),
                 );
-                return self.claim_prefix(None, title, file, span, diagnostics);
+                return self.claim_prefix(None, article, title, file, span, diagnostics);
             }
             let prefix = explicit.to_ascii_uppercase();
             if !self.prefixes.insert(prefix.clone()) {
@@ -149,13 +166,22 @@ impl<'a> IdAssigner<'a> {
             }
             return prefix;
         }
+        if let Some(prefix) = self.reserved.get(&(article, title)).cloned()
+            && self.prefixes.insert(prefix.clone())
+        {
+            return prefix;
+        }
+        // A prefix another locked section holds is not free either.
+        let reserved: HashSet<&str> = self.reserved.values().map(String::as_str).collect();
+        let free = |p: &str| !self.prefixes.contains(p) && !reserved.contains(p);
         let derived = derive_prefix(title);
-        if self.prefixes.insert(derived.clone()) {
+        if free(&derived) {
+            self.prefixes.insert(derived.clone());
             return derived;
         }
         let prefix = (2..)
             .map(|n| format!("{derived}{n}"))
-            .find(|p| !self.prefixes.contains(p))
+            .find(|p| free(p))
             .unwrap_or_default();
         self.prefixes.insert(prefix.clone());
         diagnostics.push(
@@ -199,6 +225,26 @@ impl<'a> IdAssigner<'a> {
                 );
                 format!("{prefix}-X{}", i + 1)
             };
+            // An explicit ID must not take over a task the lock knows, or a retired one.
+            if let Some(locked) = self.by_id.get(id.as_str()) {
+                let problem = match &locked.retired {
+                    Some(date) => Some(format!(
+                        "task ID `{id}` was retired on {date}; IDs are never reused"
+                    )),
+                    None if similarity(&locked.text, &task.text) < SIMILARITY => Some(format!(
+                        "task ID `{id}` belongs to another task in ppdocs.lock: \"{}\"",
+                        locked.text
+                    )),
+                    None => None,
+                };
+                if let Some(message) = problem {
+                    diagnostics.push(
+                        Diagnostic::error(Code::TaskIdDuplicate, message)
+                            .at(&task.file, span.clone())
+                            .with_help("give this task an ID no task has had, e.g. the next free number of its section"),
+                    );
+                }
+            }
             self.claim(&id);
             result[i] = Some(Assigned {
                 id: TaskId(id),

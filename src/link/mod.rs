@@ -202,6 +202,7 @@ fn assign_tasks(
         let folder_name = urls::slugify(&draft.anchor);
         let prefix = assigner.claim_prefix(
             draft.prefix.as_deref(),
+            &document.source.to_string_lossy().replace('\\', "/"),
             &draft.title,
             &draft.file,
             draft.span.clone(),

@@ -20,7 +20,9 @@ pub fn link_modules(
         .enumerate()
         .map(|(i, t)| (t.id.0.as_str(), i))
         .collect();
-    let mut modules = Vec::new();
+    let mut modules: Vec<TrainingModule> = Vec::new();
+    let pages_sources: Vec<std::path::PathBuf> =
+        pages.iter().map(|p| p.document.source.clone()).collect();
     let mut links: Vec<(usize, usize)> = Vec::new(); // (task, module)
     for (page_index, page) in pages.iter_mut().enumerate() {
         let Some(meta) = &page.document.module else {
@@ -46,6 +48,20 @@ pub fn link_modules(
             .file_stem()
             .map(|s| urls::slugify(&s.to_string_lossy()))
             .unwrap_or_default();
+        if let Some(first) = modules.iter().find(|m: &&TrainingModule| m.slug == slug) {
+            let first_source = &pages_sources[first.page];
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::TrainingInvalid,
+                    format!(
+                        "two training modules are called `{slug}`: {} and this one",
+                        first_source.display()
+                    ),
+                )
+                .in_file(&page.document.source)
+                .with_help("training records name modules by file name; rename one of the files"),
+            );
+        }
         page.module = Some(index);
         modules.push(TrainingModule {
             page: page_index,

@@ -96,6 +96,20 @@ pub struct EvidenceRecord {
     pub notes_text: String,
 }
 
+/// Where `needle` stands in `text` as a whole value: not inside a longer word (`TP-0` is
+/// not found inside `TP-02`).
+pub fn find_token(text: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    let is_word = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':');
+    text.match_indices(needle).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + needle.len()..].chars().next();
+        !before.is_some_and(is_word) && !after.is_some_and(is_word)
+    })
+}
+
 const SESSION_HELP: &str =
     "write each session as `- {date: 2026-10-01, audience: makers, attendees: 24}`";
 
@@ -179,12 +193,12 @@ impl Fields<'_> {
         let Some(key_range) = find_key(self.yaml, key) else {
             return self.offset..self.offset;
         };
-        match self.yaml[key_range.end..].find(needle) {
-            Some(i) if !needle.is_empty() => {
+        match find_token(&self.yaml[key_range.end..], needle) {
+            Some(i) => {
                 let start = self.offset + key_range.end + i;
                 start..start + needle.len()
             }
-            _ => self.offset + key_range.start..self.offset + key_range.end,
+            None => self.offset + key_range.start..self.offset + key_range.end,
         }
     }
 
@@ -236,11 +250,25 @@ impl Fields<'_> {
         let expires = self.date("expires", false);
         let frameworks = self.strings("frameworks", false);
         let attachments = self.strings("attachments", false);
-        let links = self
-            .strings("links", false)
-            .into_iter()
-            .map(|l| l.value)
-            .collect();
+        let mut links = Vec::new();
+        for link in self.strings("links", false) {
+            let scheme = link
+                .value
+                .split(':')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
+            if link.value.contains(':') && matches!(scheme.as_str(), "http" | "https" | "mailto") {
+                links.push(link.value);
+            } else {
+                self.error(
+                    link.span,
+                    format!("link `{}` is not a web address", link.value),
+                    "links must start with https://, http:// or mailto:".to_string(),
+                );
+            }
+        }
         let justification = self.text("justification", false);
         let title = self.text("title", false);
 
@@ -541,6 +569,18 @@ impl<'a> ammonia::UrlRelativeEvaluate<'a> for BesideRecord {
         if url.starts_with('#') {
             return Some(url.into());
         }
+        // A link may point beside the record or elsewhere in the evidence folder, never
+        // out of it (`../../../etc/passwd`): such a link is dropped.
+        let path = url.split(['#', '?']).next().unwrap_or_default();
+        let mut depth = self.folder.split('/').filter(|s| !s.is_empty()).count();
+        for segment in path.split('/') {
+            match segment {
+                "" | "." => {}
+                ".." if depth <= 1 => return None,
+                ".." => depth -= 1,
+                _ => depth += 1,
+            }
+        }
         let url = url.trim_start_matches("./");
         Some(format!("{ROOT_PLACEHOLDER}{}/{url}", self.folder).into())
     }
@@ -599,6 +639,15 @@ mod tests {
         for bad in ["javascript:", "<iframe", "onerror"] {
             assert!(!html.contains(bad), "{bad} survived: {html}");
         }
+        let (record, _) = parse(
+            "---\ntask: TP-02\nstatus: done\nowner: a\ncollected: 2026-10-01\n---\n[up](../other/x.json) [out](../../../etc/passwd)\n",
+        );
+        let html = record.unwrap().notes_html;
+        assert!(
+            html.contains("ppdocs-root:/evidence/tp/../other/x.json"),
+            "{html}"
+        );
+        assert!(!html.contains("passwd\""), "{html}");
     }
 
     #[test]

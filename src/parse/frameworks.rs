@@ -98,8 +98,7 @@ pub fn parse_frameworks(text: &str, path: &Path) -> (Vec<FrameworkDraft>, Vec<Di
                     .tasks
                     .into_iter()
                     .map(|task| {
-                        let start = text[search_from..]
-                            .find(&task)
+                        let start = crate::parse::evidence::find_token(&text[search_from..], &task)
                             .map_or(search_from, |i| search_from + i);
                         search_from = start;
                         Located {

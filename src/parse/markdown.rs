@@ -403,6 +403,7 @@ impl<'a> State<'_, '_> {
         heading.id = self.unique_id(base);
         let level = heading.level;
         let id = escape_html(&heading.id);
+        self.in_self_check = false;
         if level == 2 {
             self.in_self_check = self.links.self_check
                 && SELF_CHECK_TITLES.contains(&heading.text.to_lowercase().as_str());
@@ -514,15 +515,20 @@ impl<'a> State<'_, '_> {
                 _ => question,
             };
             out.push(Event::Html(CowStr::Borrowed("<li><details><summary>")));
+            // Lists inside a question or answer are plain lists.
+            self.in_self_check = false;
             self.process(question, out);
             out.push(Event::Html(CowStr::Borrowed(
                 "</summary>\n<div class=\"self-check-answer\">\n",
             )));
             self.process(answer, out);
+            self.in_self_check = true;
             out.push(Event::Html(CowStr::Borrowed("</div></details></li>\n")));
             i = end + 1;
         }
         out.push(Event::Html(CowStr::Borrowed("</ol>\n")));
+        // Only the first list after the heading is the self-check.
+        self.in_self_check = false;
     }
 
     fn row_problem(&mut self, problem: RowProblem) {

@@ -96,7 +96,9 @@ pub fn parse_module(
         let Some(key_range) = find_key(yaml, key) else {
             return offset..offset;
         };
-        match needle.and_then(|n| yaml[key_range.end..].find(n).map(|i| (i, n.len()))) {
+        match needle.and_then(|n| {
+            crate::parse::evidence::find_token(&yaml[key_range.end..], n).map(|i| (i, n.len()))
+        }) {
             Some((i, len)) => offset + key_range.end + i..offset + key_range.end + i + len,
             None => offset + key_range.start..offset + key_range.end,
         }
@@ -124,7 +126,9 @@ pub fn parse_module(
     };
 
     let mut audience = Vec::new();
-    for name in strings("audience") {
+    let names = strings("audience");
+    let named = !names.is_empty();
+    for name in names {
         match Audience::parse(&name) {
             Some(a) => audience.push(a),
             None => {
@@ -143,7 +147,7 @@ pub fn parse_module(
             }
         }
     }
-    if meta.get("audience").is_none() {
+    if !named {
         error(
             "audience",
             None,

@@ -147,7 +147,7 @@ pub fn task_views(site: &Site, tasks: impl IntoIterator<Item = usize>) -> Vec<Ta
 #[derive(Serialize)]
 pub struct AttachmentView<'a> {
     pub name: &'a str,
-    pub url: &'a str,
+    pub url: String,
     pub sha256: &'a str,
     pub size: u64,
     pub size_display: String,
@@ -221,7 +221,7 @@ impl RecordPrinter {
                 .iter()
                 .map(|a| AttachmentView {
                     name: &a.name,
-                    url: &a.output,
+                    url: crate::urls::encode_path(&a.output),
                     sha256: &a.sha256,
                     size: a.size,
                     size_display: human_size(a.size),

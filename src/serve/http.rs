@@ -103,11 +103,11 @@ fn not_found(site: &MemorySite) -> Response {
     // live-reload script, so the error overlay shows and the fix reloads it.
     const NOT_BUILT: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>ppdocs</title></head>\
         <body><h1>Not found</h1><p>The site has not been built yet, or has no page here.</p></body></html>";
-    let bytes = site
-        .file("404.html")
-        .unwrap_or(NOT_BUILT.as_bytes())
-        .to_vec();
-    respond(StatusCode::NOT_FOUND, "404.html", bytes)
+    let html =
+        String::from_utf8_lossy(site.file("404.html").unwrap_or(NOT_BUILT.as_bytes())).into_owned();
+    // The page is served at any depth; its links are relative to the site root.
+    let html = html.replacen("<head>", "<head><base href=\"/\">", 1);
+    respond(StatusCode::NOT_FOUND, "404.html", html.into_bytes())
 }
 
 fn respond(status: StatusCode, path: &str, mut bytes: Vec<u8>) -> Response {
@@ -134,8 +134,10 @@ fn respond(status: StatusCode, path: &str, mut bytes: Vec<u8>) -> Response {
 /// Adds the live-reload script before `</body>`: only to what `serve` sends, never to files.
 fn inject_reload_script(bytes: Vec<u8>) -> Vec<u8> {
     let tag = format!("<script src=\"{RELOAD_SCRIPT}\" defer></script>");
-    let Ok(mut html) = String::from_utf8(bytes) else {
-        return Vec::new();
+    let mut html = match String::from_utf8(bytes) {
+        Ok(html) => html,
+        // Not ours to change: serve it as it is.
+        Err(err) => return err.into_bytes(),
     };
     match html.rfind("</body>") {
         Some(at) => html.insert_str(at, &tag),
@@ -262,6 +264,15 @@ mod tests {
         ] {
             assert_eq!(resolve(&site, root, raw), Resolved::NotFound, "{raw}");
         }
+    }
+
+    #[test]
+    fn html_that_is_not_utf8_is_served_as_it_is() {
+        // Regression: such files were served empty.
+        assert_eq!(
+            inject_reload_script(b"<p>caf\xe9</p>".to_vec()),
+            b"<p>caf\xe9</p>"
+        );
     }
 
     #[test]
