@@ -303,7 +303,7 @@ fn a_symlinked_attachment_pointing_outside_the_project_is_refused() {
     );
     let message = project.build_fails();
     assert!(
-        message.contains("symlink to a file outside the project"),
+        message.contains("symlink to a file outside content/evidence/"),
         "{message}"
     );
 }
