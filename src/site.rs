@@ -267,6 +267,15 @@ pub struct Site {
 }
 
 impl Site {
+    /// Every document: the pages, and the dashboard's and training hub's introductions.
+    pub fn documents(&self) -> impl Iterator<Item = &Document> {
+        self.pages
+            .iter()
+            .map(|p| &p.document)
+            .chain(self.home.as_ref())
+            .chain(self.training_home.as_ref())
+    }
+
     /// How many of `tasks` are in each status, in [`Status::ALL`] order.
     pub fn count_by_status(&self, tasks: Range<usize>) -> [usize; 5] {
         let mut counts = [0; 5];

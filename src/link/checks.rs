@@ -106,13 +106,7 @@ fn check_file_folder_clashes(outputs: &[(String, PathBuf)], diagnostics: &mut Ve
 /// Every relative link must land on a page or file, and every `#anchor` on a heading.
 pub fn check_links(project: &Project, site: &Site, diagnostics: &mut Vec<Diagnostic>) {
     let mut anchors: HashMap<&Path, HashSet<&str>> = HashMap::new();
-    for document in site
-        .pages
-        .iter()
-        .map(|p| &p.document)
-        .chain(site.home.as_ref())
-        .chain(site.training_home.as_ref())
-    {
+    for document in site.documents() {
         anchors.insert(
             document.source.as_path(),
             document.headings.iter().map(|h| h.id.as_str()).collect(),
@@ -131,13 +125,7 @@ pub fn check_links(project: &Project, site: &Site, diagnostics: &mut Vec<Diagnos
         .map(|f| f.path.as_path())
         .collect();
 
-    for document in site
-        .pages
-        .iter()
-        .map(|p| &p.document)
-        .chain(site.home.as_ref())
-        .chain(site.training_home.as_ref())
-    {
+    for document in site.documents() {
         for link in &document.links {
             let is_page = link.target.extension().is_some_and(|e| e == "md");
             let exists = if is_page {

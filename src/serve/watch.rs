@@ -51,40 +51,30 @@ pub fn watch(
     if poll {
         let config =
             notify::Config::default().with_poll_interval(debounce.max(Duration::from_millis(100)));
-        let mut debouncer = new_debouncer_opt::<_, notify::PollWatcher, FileIdMap>(
-            debounce,
-            None,
-            handler,
-            FileIdMap::new(),
-            config,
-        )
-        .context("starting the polling watcher")?;
-        for (path, mode) in targets.iter().filter(|(p, _)| p.exists()) {
-            debouncer
-                .watch(path, *mode)
-                .with_context(|| format!("watching {}", path.display()))?;
-        }
-        Ok(Watcher {
-            _debouncer: Box::new(debouncer),
-        })
+        start::<notify::PollWatcher>(debounce, handler, config, &targets)
+            .context("starting the polling watcher")
     } else {
-        let mut debouncer = new_debouncer_opt::<_, notify::RecommendedWatcher, FileIdMap>(
-            debounce,
-            None,
-            handler,
-            FileIdMap::new(),
-            notify::Config::default(),
-        )
-        .context("starting the file watcher (try --poll on network drives and WSL mounts)")?;
-        for (path, mode) in targets.iter().filter(|(p, _)| p.exists()) {
-            debouncer
-                .watch(path, *mode)
-                .with_context(|| format!("watching {}", path.display()))?;
-        }
-        Ok(Watcher {
-            _debouncer: Box::new(debouncer),
-        })
+        start::<notify::RecommendedWatcher>(debounce, handler, notify::Config::default(), &targets)
+            .context("starting the file watcher (try --poll on network drives and WSL mounts)")
     }
+}
+
+fn start<W: notify::Watcher + Send + 'static>(
+    debounce: Duration,
+    handler: impl notify_debouncer_full::DebounceEventHandler,
+    config: notify::Config,
+    targets: &[(PathBuf, RecursiveMode)],
+) -> anyhow::Result<Watcher> {
+    let mut debouncer =
+        new_debouncer_opt::<_, W, FileIdMap>(debounce, None, handler, FileIdMap::new(), config)?;
+    for (path, mode) in targets.iter().filter(|(p, _)| p.exists()) {
+        debouncer
+            .watch(path, *mode)
+            .with_context(|| format!("watching {}", path.display()))?;
+    }
+    Ok(Watcher {
+        _debouncer: Box::new(debouncer),
+    })
 }
 
 /// Whether an event can change what a build reads. Reading files (which every rebuild
