@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use rayon::prelude::*;
@@ -24,7 +25,7 @@ const MARKER_TEXT: &str =
 /// user's output directory is never touched (and never gets live-reload scripts).
 #[derive(Debug, Default)]
 pub struct MemorySite {
-    files: HashMap<String, Vec<u8>>,
+    files: HashMap<String, Arc<[u8]>>,
     /// Static files by output path, read from their source when requested.
     statics: HashMap<String, PathBuf>,
 }
@@ -38,7 +39,7 @@ impl MemorySite {
     }
 
     pub fn file(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
+        self.files.get(path).map(|bytes| &bytes[..])
     }
 
     pub fn static_source(&self, path: &str) -> Option<&Path> {
@@ -46,7 +47,7 @@ impl MemorySite {
     }
 
     pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.files.iter().map(|(p, b)| (p.as_str(), b.as_slice()))
+        self.files.iter().map(|(p, b)| (p.as_str(), &b[..]))
     }
 
     pub fn statics(&self) -> impl Iterator<Item = (&str, &Path)> {
@@ -58,7 +59,12 @@ impl MemorySite {
         let mut changed: Vec<String> = newer
             .files
             .iter()
-            .filter(|(path, bytes)| self.files.get(*path) != Some(bytes))
+            // A page reused from the render cache is the same allocation: no byte compare.
+            .filter(|(path, bytes)| {
+                self.files
+                    .get(*path)
+                    .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != *bytes)
+            })
             .map(|(path, _)| path.clone())
             .chain(
                 self.files
@@ -336,7 +342,7 @@ mod tests {
     fn file(path: &str, text: &str) -> OutputFile {
         OutputFile {
             path: path.to_string(),
-            contents: text.as_bytes().to_vec(),
+            contents: Arc::from(text.as_bytes()),
         }
     }
 

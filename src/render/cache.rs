@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -16,7 +17,7 @@ use crate::site::Site;
 #[derive(Default)]
 pub struct RenderCache {
     shared: u64,
-    pages: HashMap<String, (u64, Vec<u8>)>,
+    pages: HashMap<String, (u64, Arc<[u8]>)>,
     rendered: usize,
 }
 
@@ -35,7 +36,7 @@ impl RenderCache {
         }
     }
 
-    pub(super) fn get(&self, path: &str, fingerprint: u64) -> Option<&[u8]> {
+    pub(super) fn get(&self, path: &str, fingerprint: u64) -> Option<&Arc<[u8]>> {
         match self.pages.get(path) {
             Some((cached, bytes)) if *cached == fingerprint => Some(bytes),
             _ => None,
@@ -46,7 +47,7 @@ impl RenderCache {
         self.rendered = pages;
     }
 
-    pub(super) fn store(&mut self, path: String, fingerprint: u64, bytes: Vec<u8>) {
+    pub(super) fn store(&mut self, path: String, fingerprint: u64, bytes: Arc<[u8]>) {
         self.pages.insert(path, (fingerprint, bytes));
     }
 }

@@ -11,6 +11,7 @@ mod views;
 pub use cache::RenderCache;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -42,7 +43,8 @@ pub const APPENDIX_ALL: &str = "appendix/all/index.html";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutputFile {
     pub path: String,
-    pub contents: Vec<u8>,
+    /// Shared, so a page reused from the cache and kept by `serve` is never copied.
+    pub contents: Arc<[u8]>,
 }
 
 /// Renders every page of the site. All template errors are reported, not just the first.
@@ -74,7 +76,7 @@ pub fn render_cached(
                 && let Some(path) = job_path(site, job)
                 && let Some(bytes) = cache.get(&path, fingerprint)
             {
-                let contents = bytes.to_vec();
+                let contents = bytes.clone();
                 return Ok(Rendered::Reused(OutputFile { path, contents }));
             }
             render_job(&tera, site, job).map(|file| Rendered::Fresh(file, fingerprint))
@@ -113,20 +115,20 @@ pub fn render_cached(
     for (name, bytes) in &theme.static_files {
         files.push(OutputFile {
             path: format!("{ASSETS_DIR}/{name}"),
-            contents: bytes.to_vec(),
+            contents: Arc::from(&bytes[..]),
         });
     }
     files.push(OutputFile {
         path: format!("{ASSETS_DIR}/highlight.css"),
-        contents: highlight::stylesheet().into_bytes(),
+        contents: Arc::from(highlight::stylesheet().into_bytes()),
     });
     files.push(OutputFile {
         path: "records.json".to_string(),
-        contents: records::records_json(site),
+        contents: Arc::from(records::records_json(site)),
     });
     files.push(OutputFile {
         path: "records.csv".to_string(),
-        contents: records::records_csv(site),
+        contents: Arc::from(records::records_csv(site)),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -309,7 +311,7 @@ fn render_job(tera: &Tera, site: &Site, job: &Job) -> Result<OutputFile, Diagnos
     let html = html.replace(ROOT_PLACEHOLDER, &root);
     Ok(OutputFile {
         path,
-        contents: html.into_bytes(),
+        contents: Arc::from(html.into_bytes()),
     })
 }
 

@@ -219,7 +219,7 @@ mod tests {
     fn site() -> MemorySite {
         let file = |path: &str| OutputFile {
             path: path.to_string(),
-            contents: path.as_bytes().to_vec(),
+            contents: std::sync::Arc::from(path.as_bytes()),
         };
         MemorySite::new(
             vec![
