@@ -72,6 +72,22 @@ impl Config {
     }
 }
 
+/// The byte range of a top-level `key = ...` line's key in `ppdocs.toml`.
+pub fn key_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return Some(offset + indent..offset + indent + key.len());
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// Accepts `http(s)://host/path`, and makes sure it ends with one `/`.
 pub fn normalize_base_url(url: &str) -> Option<String> {
     let url = url.trim();

@@ -184,16 +184,6 @@ pub fn line_col(text: &str, offset: usize) -> LineCol {
 }
 
 impl Diagnostic {
-    /// `content/foo.md:12:3`, or just the file, or nothing.
-    pub fn location(&self, sources: &Sources) -> Option<String> {
-        let file = self.file.as_ref()?;
-        let shown = file.display().to_string();
-        match (&self.span, sources.get(file)) {
-            (Some(span), Some(text)) => Some(format!("{shown}:{}", line_col(text, span.start))),
-            _ => Some(shown),
-        }
-    }
-
     /// Renders the diagnostic the way rustc does: message, location, snippet, help.
     pub fn render(&self, sources: &Sources, styled: bool) -> String {
         let level = match self.severity {
@@ -336,7 +326,6 @@ mod tests {
         assert!(out.contains("content/a.md:2:5"), "{out}");
         assert!(out.contains("checklist-bad-mark"), "{out}");
         assert!(out.contains("use ✓ or leave the cell empty"), "{out}");
-        assert_eq!(d.location(&sources).unwrap(), "content/a.md:2:5");
     }
 
     #[test]

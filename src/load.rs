@@ -143,6 +143,17 @@ pub fn load_project(root: &Path) -> anyhow::Result<(Project, Vec<Diagnostic>)> {
         .map(|i| content.remove(i));
     let lock = read_optional_text(&root, LOCK_FILE, &mut sources)?;
     let theme = load_theme(&root, &config.theme, &mut diagnostics);
+    // Point an unknown theme at its line in ppdocs.toml.
+    if let Some(text) = sources.get(Path::new(config::FILE_NAME)) {
+        for diagnostic in diagnostics
+            .iter_mut()
+            .filter(|d| d.code == Code::UnknownTheme)
+        {
+            if let Some(span) = config::key_span(text, "theme") {
+                diagnostic.span = Some(span);
+            }
+        }
+    }
 
     let project = Project {
         root,

@@ -47,6 +47,11 @@ impl Status {
         Status::NotApplicable,
     ];
 
+    /// This status's place in [`Status::ALL`].
+    pub fn index(self) -> usize {
+        Status::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
     /// The kebab-case name used in `data-status` attributes and CSS classes.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -277,16 +282,17 @@ impl Site {
     }
 
     /// How many of `tasks` are in each status, in [`Status::ALL`] order.
-    pub fn count_by_status(&self, tasks: Range<usize>) -> [usize; 5] {
+    pub fn count_by_status(&self, tasks: impl IntoIterator<Item = usize>) -> [usize; 5] {
         let mut counts = [0; 5];
-        for task in &self.tasks[tasks] {
-            let slot = Status::ALL
-                .iter()
-                .position(|s| *s == task.status)
-                .unwrap_or(0);
-            counts[slot] += 1;
+        for task in tasks {
+            counts[self.tasks[task].status.index()] += 1;
         }
         counts
+    }
+
+    /// Every page, the dashboard's introduction included.
+    pub fn page_count(&self) -> usize {
+        self.pages.len() + usize::from(self.home.is_some())
     }
 
     /// Indices of tasks whose latest evidence expired.

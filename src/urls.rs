@@ -1,8 +1,9 @@
-//! Where each source lands in the output, and the relative URLs between output files.
+//! Where each source lands in the output, and the way from a page back to the output root.
 //!
 //! Every internal link ppdocs writes is relative to the page and names a file
 //! (`../threat-protection/index.html`), so one output works at a domain root, under a
-//! sub-path, and from `file://`.
+//! sub-path, and from `file://`: links are written relative to the root and prefixed with
+//! [`root_prefix`] of the page that shows them.
 
 use std::path::Path;
 
@@ -45,21 +46,6 @@ pub fn slugify(text: &str) -> String {
     } else {
         slug
     }
-}
-
-/// The URL of `to` (an output path) as seen from the page at `from` (an output path).
-pub fn relative(from: &str, to: &str) -> String {
-    let from_dirs: Vec<&str> = from.split('/').collect();
-    let from_dirs = &from_dirs[..from_dirs.len() - 1];
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dirs
-        .iter()
-        .zip(&to_parts[..to_parts.len() - 1])
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut url = "../".repeat(from_dirs.len() - common);
-    url.push_str(&encode_path(&to_parts[common..].join("/")));
-    url
 }
 
 /// `../` repeated once per folder of `page`: the way back to the output root.
@@ -121,17 +107,7 @@ mod tests {
     }
 
     #[test]
-    fn relative_urls_name_files() {
-        assert_eq!(relative("index.html", "a/index.html"), "a/index.html");
-        assert_eq!(
-            relative("a/b/index.html", "a/c/index.html"),
-            "../c/index.html"
-        );
-        assert_eq!(relative("a/index.html", "index.html"), "../index.html");
-        assert_eq!(
-            relative("a/b/index.html", "media/x y#1.png"),
-            "../../media/x%20y%231.png"
-        );
+    fn root_prefix_climbs_one_folder_per_level() {
         assert_eq!(root_prefix("a/b/index.html"), "../../");
         assert_eq!(root_prefix("index.html"), "");
     }

@@ -67,6 +67,7 @@ fn a_bad_checklist_row_names_the_cell() {
 fn an_unknown_theme_lists_the_available_ones() {
     let message = fails_keeping_previous_site("unknown-theme");
     assert!(message.contains("theme `corporate` not found"), "{message}");
+    assert!(message.contains("ppdocs.toml:1:1"), "{message}");
     assert!(message.contains("available themes: default"), "{message}");
 }
 

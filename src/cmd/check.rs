@@ -192,7 +192,7 @@ fn text_summary(site: &Site) -> String {
         .collect();
     format!(
         "{} ({}, {}, {}: {}; {}, {} due for review)",
-        plural(site.pages.len() + usize::from(site.home.is_some()), "page"),
+        plural(site.page_count(), "page"),
         plural(site.articles.len(), "article"),
         plural(site.section_count(), "section"),
         plural(site.tasks.len(), "task"),
@@ -225,7 +225,7 @@ fn json_report(
         };
         json!({
             "as_of": site.as_of.to_string(),
-            "pages": site.pages.len() + usize::from(site.home.is_some()),
+            "pages": site.page_count(),
             "articles": site.articles.len(),
             "sections": site.section_count(),
             "tasks": site.tasks.len(),

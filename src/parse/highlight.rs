@@ -112,8 +112,14 @@ fn classed_html(code: &str, syntax: &SyntaxReference, set: &SyntaxSet) -> Option
     Some(generator.finalize())
 }
 
-/// The highlighting stylesheet: a light palette, and a dark one for dark mode.
-pub fn stylesheet() -> String {
+/// The highlighting stylesheet: a light palette, and a dark one for dark mode. Made once
+/// per process (`serve` rebuilds would otherwise reload syntect's themes every time).
+pub fn stylesheet() -> &'static str {
+    static CSS: OnceLock<String> = OnceLock::new();
+    CSS.get_or_init(make_stylesheet)
+}
+
+fn make_stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
     let css = |name: &str| {
         themes

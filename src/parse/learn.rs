@@ -759,24 +759,10 @@ pub fn percent_decode_strict(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// Decodes `%20`-style escapes in a link path segment; invalid escapes stay as written.
+/// Decodes `%20`-style escapes in a link path segment; a path with a malformed escape stays
+/// as written.
 pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = text.get(i + 1..i + 3)
-            && let Ok(byte) = u8::from_str_radix(hex, 16)
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+    percent_decode_strict(text).unwrap_or_else(|| text.to_string())
 }
 
 #[cfg(test)]

@@ -58,14 +58,17 @@ pub fn render_cached(
     theme: &Theme,
     cache: &mut RenderCache,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let site_view = serde_json::to_vec(&SiteView::new(site)).unwrap_or_default();
-    let nav_view = serde_json::to_vec(&NavView::new(site)).unwrap_or_default();
+    let (site_view, nav_view) = (SiteView::new(site), NavView::new(site));
+    let shared = [
+        serde_json::to_vec(&site_view).unwrap_or_default(),
+        serde_json::to_vec(&nav_view).unwrap_or_default(),
+    ];
     cache.start(cache::shared_fingerprint(
         site,
         theme,
-        &[&site_view, &nav_view],
+        &[&shared[0], &shared[1]],
     ));
-    let tera = compile(site, theme).map_err(|d| vec![d])?;
+    let tera = compile(theme, &site_view, &nav_view).map_err(|d| vec![d])?;
     let articles = cache::article_fingerprints(site);
     let jobs = jobs(site);
     let results: Vec<Result<Rendered, Diagnostic>> = jobs
@@ -120,7 +123,7 @@ pub fn render_cached(
     }
     files.push(OutputFile {
         path: format!("{ASSETS_DIR}/highlight.css"),
-        contents: Arc::from(highlight::stylesheet().into_bytes()),
+        contents: Arc::from(highlight::stylesheet().as_bytes()),
     });
     files.push(OutputFile {
         path: "records.json".to_string(),
@@ -181,7 +184,7 @@ fn has_training(site: &Site) -> bool {
     !site.modules.is_empty() || site.training_home.is_some()
 }
 
-fn compile(site: &Site, theme: &Theme) -> Result<Tera, Diagnostic> {
+fn compile(theme: &Theme, site: &SiteView<'_>, nav: &NavView) -> Result<Tera, Diagnostic> {
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".xml"]);
     tera.add_raw_templates(
@@ -192,8 +195,8 @@ fn compile(site: &Site, theme: &Theme) -> Result<Tera, Diagnostic> {
     )
     .map_err(|err| template_error(&theme.name, err))?;
     let globals = tera.global_context();
-    globals.insert("site", &SiteView::new(site));
-    globals.insert("nav", &NavView::new(site));
+    globals.insert("site", site);
+    globals.insert("nav", nav);
     Ok(tera)
 }
 
@@ -451,6 +454,13 @@ impl NavView {
     }
 }
 
+fn article_views(site: &Site) -> Vec<views::ArticleView<'_>> {
+    site.articles
+        .iter()
+        .map(|a| article_view(site, a))
+        .collect()
+}
+
 /// The parts every page's context starts with.
 fn base_context(output: &str) -> Context {
     let mut context = Context::new();
@@ -461,13 +471,8 @@ fn base_context(output: &str) -> Context {
 
 fn dashboard_context(site: &Site) -> Context {
     let mut context = base_context("index.html");
-    context.insert("progress", &Progress::range(site, 0..site.tasks.len()));
-    let articles: Vec<_> = site
-        .articles
-        .iter()
-        .map(|a| article_view(site, a))
-        .collect();
-    context.insert("articles", &articles);
+    context.insert("progress", &Progress::of(site, 0..site.tasks.len()));
+    context.insert("articles", &article_views(site));
     context.insert("expired", &task_views(site, site.expired()));
     context.insert("due_for_review", &task_views(site, site.due_for_review()));
     context.insert("owners", &owners(site));
@@ -624,41 +629,40 @@ struct FrameworkSummary<'a> {
 }
 
 fn framework_summaries(site: &Site) -> Vec<FrameworkSummary<'_>> {
-    site.frameworks
-        .iter()
-        .map(|f| {
-            let mut tasks: Vec<usize> = f
-                .controls
-                .iter()
-                .flat_map(|c| c.tasks.iter().copied())
-                .collect();
-            tasks.extend(
-                f.records
-                    .iter()
-                    .flat_map(|&r| site.records[r].tasks.iter().copied()),
-            );
-            tasks.sort_unstable();
-            tasks.dedup();
-            FrameworkSummary {
-                id: &f.id,
-                name: &f.name,
-                url: &f.output,
-                controls: f.controls.len(),
-                progress: Progress::of(site, tasks),
-            }
-        })
+    (0..site.frameworks.len())
+        .map(|f| framework_summary(site, f))
         .collect()
+}
+
+/// A framework's controls and the progress of every task mapped to it or tagged in its records.
+fn framework_summary(site: &Site, index: usize) -> FrameworkSummary<'_> {
+    let framework = &site.frameworks[index];
+    let mut tasks: Vec<usize> = framework
+        .controls
+        .iter()
+        .flat_map(|c| c.tasks.iter().copied())
+        .collect();
+    tasks.extend(
+        framework
+            .records
+            .iter()
+            .flat_map(|&r| site.records[r].tasks.iter().copied()),
+    );
+    tasks.sort_unstable();
+    tasks.dedup();
+    FrameworkSummary {
+        id: &framework.id,
+        name: &framework.name,
+        url: &framework.output,
+        controls: framework.controls.len(),
+        progress: Progress::of(site, tasks),
+    }
 }
 
 fn appendix_index_context(site: &Site) -> Context {
     let mut context = base_context(APPENDIX_INDEX);
     context.insert("in_appendix", &true);
-    let articles: Vec<_> = site
-        .articles
-        .iter()
-        .map(|a| article_view(site, a))
-        .collect();
-    context.insert("articles", &articles);
+    context.insert("articles", &article_views(site));
     context.insert("frameworks", &framework_summaries(site));
     context.insert(
         "breadcrumbs",
@@ -748,7 +752,7 @@ fn framework_appendix<'a>(
     printer: &mut RecordPrinter,
 ) -> FrameworkAppendix<'a> {
     let framework = &site.frameworks[index];
-    let summary = framework_summaries(site).swap_remove(index);
+    let summary = framework_summary(site, index);
     FrameworkAppendix {
         id: &framework.id,
         name: &framework.name,

@@ -2,7 +2,6 @@
 //! URLs in views are relative to the output root; templates prefix them with `root`.
 
 use std::collections::{BTreeMap, HashSet};
-use std::ops::Range;
 
 use serde::Serialize;
 
@@ -28,17 +27,10 @@ pub struct Progress {
 
 impl Progress {
     pub fn of(site: &Site, tasks: impl IntoIterator<Item = usize>) -> Self {
-        let mut counts = [0usize; 5];
-        let mut total = 0;
-        for task in tasks {
-            total += 1;
-            let status = site.tasks[task].status;
-            counts[Status::ALL.iter().position(|s| *s == status).unwrap_or(0)] += 1;
-        }
-        let get =
-            |status: Status| counts[Status::ALL.iter().position(|s| *s == status).unwrap_or(0)];
-        let done = get(Status::Done);
-        let applicable = total - get(Status::NotApplicable);
+        let counts = site.count_by_status(tasks);
+        let total: usize = counts.iter().sum();
+        let done = counts[Status::Done.index()];
+        let applicable = total - counts[Status::NotApplicable.index()];
         Progress {
             total,
             done,
@@ -54,10 +46,6 @@ impl Progress {
                 })
                 .collect(),
         }
-    }
-
-    pub fn range(site: &Site, tasks: Range<usize>) -> Self {
-        Self::of(site, tasks)
     }
 }
 
@@ -294,7 +282,7 @@ pub fn section_view<'a>(site: &'a Site, article: &'a Article, section: usize) ->
         url: &s.output,
         appendix_url: &s.appendix,
         article_title: &site.pages[article.page].document.title,
-        progress: Progress::range(site, s.tasks.clone()),
+        progress: Progress::of(site, s.tasks.clone()),
     }
 }
 
@@ -313,7 +301,7 @@ pub fn article_view<'a>(site: &'a Site, article: &'a Article) -> ArticleView<'a>
         title: &document.title,
         description: document.front_matter.description.as_deref(),
         url: &document.output,
-        progress: Progress::range(site, article.tasks()),
+        progress: Progress::of(site, article.tasks()),
         sections: (0..article.sections.len())
             .map(|s| section_view(site, article, s))
             .collect(),

@@ -210,7 +210,7 @@ pub fn assert_links_resolve(site: &Path) {
             let target = if path.is_empty() {
                 PathBuf::from(&rel)
             } else {
-                normalize(&base.join(decode(path)))
+                normalize(&base.join(ppdocs::parse::learn::percent_decode(path)))
             };
             let file = site.join(&target);
             if !file.is_file() {
@@ -221,7 +221,7 @@ pub fn assert_links_resolve(site: &Path) {
                 let text = fs::read_to_string(&file).unwrap();
                 let page = Html::parse_document(&text);
                 let id_selector = Selector::parse("[id]").unwrap();
-                let fragment = decode(fragment);
+                let fragment = ppdocs::parse::learn::percent_decode(fragment);
                 if !page
                     .select(&id_selector)
                     .any(|e| e.value().attr("id") == Some(fragment.as_str()))
@@ -246,23 +246,4 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
