@@ -28,6 +28,53 @@ pub struct Config {
     pub learn_base_url: String,
     /// Done tasks whose evidence expires within this many days are flagged for review.
     pub review_window_days: u64,
+    /// Where the site will be hosted; `--target` overrides it.
+    pub target: Target,
+    /// Settings for `target = "sharepoint"`.
+    pub sharepoint: SharePoint,
+}
+
+/// The host the output is shaped for.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    /// Plain files: any web server, a sub-path, or `file://`.
+    #[default]
+    Default,
+    /// GitHub Pages: `.nojekyll`, content-hashed asset names, a 404 page with absolute links.
+    GithubPages,
+    /// A SharePoint Online document library: `.aspx` pages and file names SharePoint accepts.
+    Sharepoint,
+}
+
+impl Target {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Default => "default",
+            Target::GithubPages => "github-pages",
+            Target::Sharepoint => "sharepoint",
+        }
+    }
+}
+
+/// `[sharepoint]` in `ppdocs.toml`.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SharePoint {
+    /// The extension of every page (SharePoint downloads `.html` files instead of showing them).
+    pub page_extension: String,
+    /// The site's folder as SharePoint counts it (`sites/security/Shared Documents/ppdocs/`),
+    /// for the 400-character path limit.
+    pub site_path: String,
+}
+
+impl Default for SharePoint {
+    fn default() -> Self {
+        SharePoint {
+            page_extension: "aspx".to_string(),
+            site_path: "sites/security/Shared Documents/ppdocs/".to_string(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -40,6 +87,8 @@ impl Default for Config {
             language: "en".to_string(),
             learn_base_url: "https://learn.microsoft.com".to_string(),
             review_window_days: 30,
+            target: Target::Default,
+            sharepoint: SharePoint::default(),
         }
     }
 }
@@ -58,6 +107,19 @@ impl Config {
             }
         })?;
         config.learn_base_url = config.learn_base_url.trim_end_matches('/').to_string();
+        let extension = config.sharepoint.page_extension.trim_start_matches('.');
+        if extension.is_empty() || !extension.chars().all(|c| c.is_ascii_alphanumeric()) {
+            let diagnostic = Diagnostic::error(
+                Code::ConfigInvalid,
+                format!("sharepoint.page_extension `{extension}` is not a file extension"),
+            )
+            .with_help("use letters and digits only, like `aspx`");
+            return Err(match key_span(text, "page_extension") {
+                Some(span) => diagnostic.at(path, span),
+                None => diagnostic.in_file(path),
+            });
+        }
+        config.sharepoint.page_extension = extension.to_ascii_lowercase();
         if let Some(url) = &config.base_url {
             config.base_url = Some(normalize_base_url(url).ok_or_else(|| {
                 Diagnostic::error(

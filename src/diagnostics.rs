@@ -70,6 +70,8 @@ codes! {
     LearnSyntaxUnsupported => "learn-syntax-unsupported": "A Microsoft Learn extension ppdocs cannot render.",
     LinkBroken => "link-broken": "A relative link points at a file that does not exist.",
     AnchorBroken => "anchor-broken": "A link's `#fragment` names no heading of its target page.",
+    HostLimit => "host-limit": "The output breaks a limit or rule of the `--target` host (file size, dotfiles, `<%`).",
+    PathTooLong => "path-too-long": "An output path is longer than SharePoint's 400-character limit.",
     OutputConflict => "output-conflict": "Two sources would be written to the same output file.",
     EvidenceInvalid => "evidence-invalid": "An evidence file has a missing, unknown or malformed field.",
     EvidenceUnknownTask => "evidence-unknown-task": "An evidence record names a task ID that no checklist has.",
@@ -153,6 +155,11 @@ impl Sources {
 
     pub fn get(&self, path: &Path) -> Option<&str> {
         self.files.get(path).map(|t| &**t)
+    }
+
+    /// Every file's path, in order.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.files.keys().map(PathBuf::as_path)
     }
 }
 

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use chrono::NaiveDate;
 use ppdocs::cmd::{build, check, init, lock};
+use ppdocs::config::Target;
 use ppdocs::serve;
 use ppdocs::shell::{Shell, Verbosity};
 
@@ -62,6 +63,9 @@ enum Command {
         /// The URL the site will be published at, e.g. https://contoso.github.io/security/
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// The host to shape the output for [default: `target` in ppdocs.toml, else default]
+        #[arg(long, value_enum, value_name = "HOST")]
+        target: Option<TargetArg>,
         /// Replace the output folder even if ppdocs did not create it
         #[arg(long)]
         force: bool,
@@ -134,6 +138,26 @@ enum Command {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum TargetArg {
+    /// Plain files: any web server, a sub-path, or file://
+    Default,
+    /// GitHub Pages: .nojekyll, content-hashed assets, absolute links on the 404 page
+    GithubPages,
+    /// A SharePoint Online document library: .aspx pages, names SharePoint accepts, an upload script
+    Sharepoint,
+}
+
+impl From<TargetArg> for Target {
+    fn from(arg: TargetArg) -> Target {
+        match arg {
+            TargetArg::Default => Target::Default,
+            TargetArg::GithubPages => Target::GithubPages,
+            TargetArg::Sharepoint => Target::Sharepoint,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
     Text,
     Json,
@@ -172,6 +196,7 @@ fn main() -> ExitCode {
         Command::Build {
             output,
             base_url,
+            target,
             force,
             as_of,
         } => build::run(
@@ -179,6 +204,7 @@ fn main() -> ExitCode {
                 root,
                 output,
                 base_url,
+                target: target.map(Target::from),
                 force,
                 as_of,
             },

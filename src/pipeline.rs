@@ -1,4 +1,4 @@
-//! The stages in order, shared by `build` and `check`: parse → link → render, stopping at
+//! The stages in order, shared by `build` and `check`: parse → link → render → publish, stopping at
 //! the first stage that found errors so later stages never see a broken site.
 
 use std::time::{Duration, Instant};
@@ -11,12 +11,14 @@ use crate::parse::ParseCache;
 use crate::render::RenderCache;
 use crate::render::{self, OutputFile};
 use crate::site::Site;
-use crate::{link, parse};
+use crate::{link, parse, publish};
 
 /// A site ready to be written.
 pub struct Built {
     pub site: Site,
     pub files: Vec<OutputFile>,
+    /// Files copied from the project: (output path, source path).
+    pub static_files: Vec<(String, std::path::PathBuf)>,
 }
 
 /// How long each stage took, for `-v`.
@@ -93,7 +95,18 @@ pub fn run_cached(
         render::render_cached(&site, &project.theme, &mut caches.render)
     });
     let built = match rendered {
-        Ok(files) => Some(Built { site, files }),
+        Ok(files) => {
+            let (published, found) = timings.time("publish", || {
+                publish::publish(&site, files, &project.sources)
+            });
+            diagnostics.extend(found);
+            diagnostics::sort(&mut diagnostics);
+            published.map(|p| Built {
+                site,
+                files: p.files,
+                static_files: p.static_files,
+            })
+        }
         Err(errors) => {
             diagnostics.extend(errors);
             None

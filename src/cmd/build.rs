@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::bail;
 
 use crate::cmd::{plural, tally};
-use crate::config::normalize_base_url;
+use crate::config::{Target, normalize_base_url};
 use crate::load::load_project;
 use crate::pipeline;
 use crate::shell::Shell;
@@ -17,6 +17,8 @@ pub struct BuildOptions {
     /// Defaults to `ROOT/site`.
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
+    /// Overrides `target` in `ppdocs.toml`.
+    pub target: Option<Target>,
     pub force: bool,
     /// Compute statuses for this day instead of today.
     pub as_of: Option<chrono::NaiveDate>,
@@ -33,6 +35,9 @@ pub fn run(options: &BuildOptions, shell: &Shell) -> anyhow::Result<bool> {
             );
         };
         project.config.base_url = Some(url);
+    }
+    if let Some(target) = options.target {
+        project.config.target = target;
     }
     let output = options
         .output
@@ -57,7 +62,7 @@ pub fn run(options: &BuildOptions, shell: &Shell) -> anyhow::Result<bool> {
         root: &project.root,
         force: options.force,
     };
-    let report = write::write_site(&output, &built.files, &built.site.static_files, &guard)?;
+    let report = write::write_site(&output, &built.files, &built.static_files, &guard)?;
     let site = &built.site;
     shell.status(
         "Built",
@@ -71,7 +76,10 @@ pub fn run(options: &BuildOptions, shell: &Shell) -> anyhow::Result<bool> {
             output.display()
         ),
     );
-    let index = output.join("index.html");
+    let index = output.join(match project.config.target {
+        Target::Sharepoint => format!("index.{}", project.config.sharepoint.page_extension),
+        _ => "index.html".to_string(),
+    });
     let index = index.canonicalize().unwrap_or(index);
     shell.status("Open", &format!("file://{}", index.display()));
     Ok(true)

@@ -16,6 +16,10 @@ const RESERVED_OUTPUTS: &[&str] = &[
     "records.json",
     "records.csv",
     urls::TRAINING_HUB,
+    crate::publish::RESERVED_FILES[0],
+    crate::publish::RESERVED_FILES[1],
+    crate::publish::RESERVED_FILES[2],
+    crate::publish::RESERVED_FILES[3],
 ];
 const RESERVED_DIRS: &[&str] = &["assets/", "appendix/"];
 

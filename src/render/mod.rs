@@ -6,6 +6,7 @@
 
 mod cache;
 mod records;
+pub mod search;
 mod views;
 
 pub use cache::RenderCache;
@@ -133,6 +134,10 @@ pub fn render_cached(
         path: "records.csv".to_string(),
         contents: Arc::from(records::records_csv(site)),
     });
+    files.push(OutputFile {
+        path: search::INDEX_PATH.to_string(),
+        contents: Arc::from(search::index_js(site)),
+    });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -155,6 +160,7 @@ enum Job {
     SectionAppendix { article: usize, section: usize },
     FrameworkAppendix(usize),
     TrainingHub,
+    Search,
 }
 
 fn jobs(site: &Site) -> Vec<Job> {
@@ -163,6 +169,7 @@ fn jobs(site: &Site) -> Vec<Job> {
         Job::NotFound,
         Job::AppendixIndex,
         Job::AppendixAll,
+        Job::Search,
     ];
     for (index, page) in site.pages.iter().enumerate() {
         jobs.push(Job::Page(index));
@@ -293,6 +300,11 @@ fn render_job(tera: &Tera, site: &Site, job: &Job) -> Result<OutputFile, Diagnos
             "training.html",
             urls::TRAINING_HUB.to_string(),
             training_hub_context(site),
+        ),
+        Job::Search => (
+            "search.html",
+            search::SEARCH_PAGE.to_string(),
+            search_context(),
         ),
         Job::FrameworkAppendix(index) => {
             let output = site.frameworks[index].output.clone();
@@ -607,6 +619,15 @@ fn training_hub_context(site: &Site) -> Context {
     context.insert(
         "breadcrumbs",
         &[DASHBOARD, Crumb::new("Training", urls::TRAINING_HUB)],
+    );
+    context
+}
+
+fn search_context() -> Context {
+    let mut context = base_context(search::SEARCH_PAGE);
+    context.insert(
+        "breadcrumbs",
+        &[DASHBOARD, Crumb::new("Search", search::SEARCH_PAGE)],
     );
     context
 }

@@ -62,7 +62,9 @@ impl LiveSite {
     /// Loads the project again and rebuilds it, re-parsing only changed files.
     pub fn rebuild(&mut self) -> anyhow::Result<Result<Rebuilt, Failed>> {
         let started = std::time::Instant::now();
-        let (project, load_diagnostics) = load_project(&self.root)?;
+        let (mut project, load_diagnostics) = load_project(&self.root)?;
+        // The preview is served over HTTP from memory: always plain `.html` pages.
+        project.config.target = crate::config::Target::Default;
         let loaded = started.elapsed();
         let outcome = pipeline::run_cached(
             &project,
@@ -78,7 +80,7 @@ impl LiveSite {
                     .map(|(stage, time)| format!("{stage} {:.0} ms", time.as_secs_f64() * 1000.0))
                     .collect::<Vec<_>>()
                     .join(", "),
-                site: Arc::new(MemorySite::new(built.files, &built.site.static_files)),
+                site: Arc::new(MemorySite::new(built.files, &built.static_files)),
                 warnings: outcome.diagnostics,
                 sources: project.sources,
                 reparsed: outcome.reparsed,

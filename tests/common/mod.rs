@@ -247,3 +247,69 @@ fn normalize(path: &Path) -> PathBuf {
     }
     out
 }
+
+/// Crawls the site from `home` like a reader would: follows every `href`, `src`, form
+/// `action` and `data-src` of every page it reaches (pages are files ending in
+/// `page_extension`), and panics listing every link that names no file or no `#id`.
+/// Returns every file reached, relative to `site`.
+pub fn walk_site(
+    site: &Path,
+    home: &str,
+    page_extension: &str,
+) -> std::collections::BTreeSet<String> {
+    let url_selector = Selector::parse("[href], [src], form[action], [data-src]").unwrap();
+    let id_selector = Selector::parse("[id]").unwrap();
+    let mut reached = std::collections::BTreeSet::from([home.to_string()]);
+    let mut queue = vec![home.to_string()];
+    let mut broken = Vec::new();
+    let suffix = format!(".{page_extension}");
+    while let Some(rel) = queue.pop() {
+        if !rel.ends_with(&suffix) {
+            continue;
+        }
+        let html = Html::parse_document(&fs::read_to_string(site.join(&rel)).unwrap());
+        let base = Path::new(&rel)
+            .parent()
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        for element in html.select(&url_selector) {
+            let value = element.value();
+            for url in ["href", "src", "action", "data-src"]
+                .iter()
+                .filter_map(|a| value.attr(a))
+            {
+                if url.contains("://") || url.starts_with("mailto:") || url.starts_with("data:") {
+                    continue;
+                }
+                let url = url.split('?').next().unwrap_or_default();
+                let (path, fragment) = url.split_once('#').unwrap_or((url, ""));
+                let target = if path.is_empty() {
+                    PathBuf::from(&rel)
+                } else {
+                    normalize(&base.join(ppdocs::parse::learn::percent_decode(path)))
+                };
+                let target_rel = target.to_string_lossy().replace('\\', "/");
+                if !site.join(&target).is_file() {
+                    broken.push(format!("{rel}: {url} (no file {target_rel})"));
+                    continue;
+                }
+                if !fragment.is_empty() && target_rel.ends_with(&suffix) {
+                    let page =
+                        Html::parse_document(&fs::read_to_string(site.join(&target)).unwrap());
+                    let fragment = ppdocs::parse::learn::percent_decode(fragment);
+                    if !page
+                        .select(&id_selector)
+                        .any(|e| e.value().attr("id") == Some(fragment.as_str()))
+                    {
+                        broken.push(format!("{rel}: {url} (no id {fragment})"));
+                    }
+                }
+                if reached.insert(target_rel.clone()) {
+                    queue.push(target_rel);
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+    reached
+}

@@ -1,0 +1,440 @@
+//! Every link of a rendered page: found, rewritten when the target renamed files, and checked
+//! against the files and `id`s the build produces.
+
+use std::collections::{HashMap, HashSet};
+
+use lol_html::{HtmlRewriter, Settings, element};
+
+use crate::parse::learn::percent_decode;
+use crate::urls;
+
+/// Output paths the target renamed: old (as rendered) → new, both relative to the site root.
+pub type Renames = HashMap<String, String>;
+
+/// What a page links to and which fragments it offers.
+#[derive(Debug, Default)]
+pub struct PageScan {
+    /// Every `id` (and `<a name>`) on the page: the `#fragments` other pages may use.
+    pub ids: HashSet<String>,
+    pub links: Vec<Link>,
+}
+
+#[derive(Debug)]
+pub struct Link {
+    /// As written in the page.
+    pub href: String,
+    pub target: LinkTarget,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// A file of the site (relative to its root, decoded) and the fragment, possibly empty.
+    Internal { path: String, fragment: String },
+    /// A link that cannot work wherever the site is hosted; says why.
+    Unusable(&'static str),
+}
+
+/// Attributes holding URLs. `data-src` is the theme's way to hand a URL to a script.
+const URL_ATTRIBUTES: [&str; 4] = ["href", "src", "action", "data-src"];
+
+/// A page's links and ids, and its new bytes when links had to be rewritten; or why the
+/// page could not be read as HTML.
+pub type Scanned = Result<(PageScan, Option<Vec<u8>>), String>;
+
+/// Scans `html` (the page at `page`). With `renames`, also rewrites every link whose page or
+/// target moved and returns the new bytes.
+pub fn scan(page: &str, html: &[u8], renames: &Renames, base_url: Option<&str>) -> Scanned {
+    let mut found = PageScan::default();
+    let mut output = Vec::new();
+    let rewriting = !renames.is_empty();
+    let new_page = renames.get(page).map_or(page, String::as_str);
+    {
+        let handler = element!("*", |el| {
+            if let Some(id) = el.get_attribute("id") {
+                found.ids.insert(decode_entities(&id));
+            }
+            if el.tag_name() == "a"
+                && let Some(name) = el.get_attribute("name")
+            {
+                found.ids.insert(decode_entities(&name));
+            }
+            for attribute in URL_ATTRIBUTES {
+                let Some(raw) = el.get_attribute(attribute) else {
+                    continue;
+                };
+                let href = decode_entities(&raw);
+                let Some((target, absolute)) = resolve(page, &href, base_url) else {
+                    continue;
+                };
+                if rewriting && let LinkTarget::Internal { path, .. } = &target {
+                    let new_href = relink(new_page, path, &href, renames, absolute);
+                    if new_href != href {
+                        el.set_attribute(attribute, &new_href.replace('&', "&amp;"))?;
+                    }
+                }
+                found.links.push(Link { href, target });
+            }
+            Ok(())
+        });
+        let settings = Settings::new().append_element_content_handler(handler);
+        let mut rewriter = HtmlRewriter::new(settings, |chunk: &[u8]| {
+            if rewriting {
+                output.extend_from_slice(chunk);
+            }
+        });
+        rewriter.write(html).map_err(|e| e.to_string())?;
+        rewriter.end().map_err(|e| e.to_string())?;
+    }
+    Ok((found, rewriting.then_some(output)))
+}
+
+/// Where `href`, on `page`, leads. `None` for links off the site (`https:`, `mailto:`, ...);
+/// otherwise the target and, for links written absolutely under `base_url`, the base URL.
+fn resolve<'b>(
+    page: &str,
+    href: &str,
+    base_url: Option<&'b str>,
+) -> Option<(LinkTarget, Option<&'b str>)> {
+    let href = href.trim();
+    if let Some(base) = base_url
+        && let Some(rest) = href.strip_prefix(base)
+    {
+        return Some((internal("", rest), Some(base)));
+    }
+    if has_scheme(href) || href.starts_with("//") {
+        return None;
+    }
+    if href.starts_with('/') {
+        return Some((
+            LinkTarget::Unusable(
+                "starts with `/`, so it works only at a domain root: not under a sub-path, not from file://",
+            ),
+            None,
+        ));
+    }
+    let page_dir = page.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let target = if href.starts_with('#') || href.starts_with('?') || href.is_empty() {
+        let fragment = href.split_once('#').map_or("", |(_, f)| f);
+        LinkTarget::Internal {
+            path: page.to_string(),
+            fragment: percent_decode(fragment),
+        }
+    } else {
+        internal(page_dir, href)
+    };
+    Some((target, None))
+}
+
+/// `href` (without scheme) relative to the folder `dir`, both relative to the site root.
+fn internal(dir: &str, href: &str) -> LinkTarget {
+    let (rest, fragment) = href.split_once('#').unwrap_or((href, ""));
+    let path = rest.split_once('?').map_or(rest, |(p, _)| p);
+    let mut parts: Vec<String> = dir
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
+    let decoded = percent_decode(path);
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return LinkTarget::Unusable("climbs above the site's root folder");
+                }
+            }
+            name => parts.push(name.to_string()),
+        }
+    }
+    let mut path = parts.join("/");
+    if decoded.ends_with('/') || decoded.is_empty() {
+        path.push('/');
+    }
+    LinkTarget::Internal {
+        path,
+        fragment: percent_decode(fragment),
+    }
+}
+
+/// `mailto:`, `https:`, `data:`...: a scheme before any `/`, `?` or `#`.
+fn has_scheme(href: &str) -> bool {
+    let Some((scheme, _)) = href.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// The link to `target` (an old path) from the page now at `new_page`, keeping the query
+/// and fragment of `href`; under `base_url` when the link was absolute.
+fn relink(
+    new_page: &str,
+    target: &str,
+    href: &str,
+    renames: &Renames,
+    absolute: Option<&str>,
+) -> String {
+    let new_target = renames.get(target).map_or(target, String::as_str);
+    let tail = href.find(['?', '#']).map_or("", |i| &href[i..]);
+    if href.starts_with('#') || href.starts_with('?') {
+        return href.to_string();
+    }
+    match absolute {
+        Some(base) => format!("{base}{}{tail}", urls::encode_path(new_target)),
+        None => format!(
+            "{}{tail}",
+            urls::encode_path(&relative(new_page, new_target))
+        ),
+    }
+}
+
+/// The relative URL from the page `from` to the file `to`, both relative to the site root.
+pub fn relative(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len() - 1];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts[..to_parts.len() - 1])
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = "../".repeat(from_dirs.len() - common);
+    out.push_str(&to_parts[common..].join("/"));
+    out
+}
+
+/// The character references ppdocs' templates and Markdown produce in attribute values.
+fn decode_entities(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_string();
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest.find(';').filter(|&end| end <= 10).and_then(|end| {
+            let name = &rest[1..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            }?;
+            Some((c, end + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A link that does not resolve: on which page, as written, and what is wrong.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Broken {
+    pub page: String,
+    pub href: String,
+    pub problem: String,
+    /// The fragment is the broken part (the file exists).
+    pub anchor: bool,
+}
+
+/// Checks every link of every scanned page against the output files and their ids.
+/// `scans` is sorted by page, so problems come out in a stable order.
+pub fn verify(scans: &[(String, PageScan)], outputs: &HashSet<&str>) -> Vec<Broken> {
+    let ids: HashMap<&str, &HashSet<String>> = scans
+        .iter()
+        .map(|(page, scan)| (page.as_str(), &scan.ids))
+        .collect();
+    let mut broken = Vec::new();
+    for (page, scan) in scans {
+        for link in &scan.links {
+            let problem = match &link.target {
+                LinkTarget::Unusable(why) => Some((why.to_string(), false)),
+                LinkTarget::Internal { path, fragment } => {
+                    check_internal(path, fragment, outputs, &ids)
+                }
+            };
+            if let Some((problem, anchor)) = problem {
+                broken.push(Broken {
+                    page: page.clone(),
+                    href: link.href.clone(),
+                    problem,
+                    anchor,
+                });
+            }
+        }
+    }
+    broken
+}
+
+fn check_internal(
+    path: &str,
+    fragment: &str,
+    outputs: &HashSet<&str>,
+    ids: &HashMap<&str, &HashSet<String>>,
+) -> Option<(String, bool)> {
+    if !outputs.contains(path) {
+        let folder = path.trim_end_matches('/');
+        let index = if folder.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{folder}/index.html")
+        };
+        return Some(if outputs.contains(index.as_str()) {
+            (
+                format!(
+                    "points at a folder; link to `{index}` (folder links open a directory listing from file://)"
+                ),
+                false,
+            )
+        } else {
+            (
+                format!("points at `{path}`, which the build does not produce"),
+                false,
+            )
+        });
+    }
+    if fragment.is_empty() {
+        return None;
+    }
+    let page_ids = ids.get(path)?;
+    (!page_ids.contains(fragment))
+        .then(|| (format!("`#{fragment}` names no element of `{path}`"), true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(page: &str, href: &str) -> Option<LinkTarget> {
+        resolve(page, href, Some("https://contoso.github.io/sec/")).map(|(t, _)| t)
+    }
+
+    fn internal_path(path: &str, fragment: &str) -> Option<LinkTarget> {
+        Some(LinkTarget::Internal {
+            path: path.to_string(),
+            fragment: fragment.to_string(),
+        })
+    }
+
+    #[test]
+    fn links_resolve_against_the_page_folder() {
+        assert_eq!(
+            target("a/b/index.html", "../c/index.html#x"),
+            internal_path("a/c/index.html", "x")
+        );
+        assert_eq!(
+            target("a/index.html", "#top"),
+            internal_path("a/index.html", "top")
+        );
+        assert_eq!(
+            target("a/index.html", "My%20File.pdf"),
+            internal_path("a/My File.pdf", "")
+        );
+        assert_eq!(target("a/index.html", "../b/"), internal_path("b/", ""));
+        assert_eq!(
+            target("404.html", "https://contoso.github.io/sec/assets/s.css"),
+            internal_path("assets/s.css", "")
+        );
+        assert_eq!(
+            target("a/index.html", "https://learn.microsoft.com/x"),
+            None
+        );
+        assert_eq!(target("a/index.html", "mailto:secops@contoso.com"), None);
+        assert!(matches!(
+            target("a/index.html", "/threat-protection/"),
+            Some(LinkTarget::Unusable(_))
+        ));
+        assert!(matches!(
+            target("index.html", "../../etc/passwd"),
+            Some(LinkTarget::Unusable(_))
+        ));
+    }
+
+    #[test]
+    fn relative_urls_climb_to_the_common_folder() {
+        assert_eq!(
+            relative("a/b/index.aspx", "a/c/index.aspx"),
+            "../c/index.aspx"
+        );
+        assert_eq!(relative("index.aspx", "a/index.aspx"), "a/index.aspx");
+        assert_eq!(relative("a/index.aspx", "index.aspx"), "../index.aspx");
+        assert_eq!(relative("a/index.aspx", "a/index.aspx"), "index.aspx");
+    }
+
+    #[test]
+    fn entities_in_attributes_are_decoded() {
+        assert_eq!(decode_entities("a?x=1&amp;y=2"), "a?x=1&y=2");
+        assert_eq!(decode_entities("&#x2F;x&#47;"), "/x/");
+        assert_eq!(decode_entities("R&D"), "R&D");
+    }
+
+    #[test]
+    fn scanning_rewrites_renamed_targets_and_collects_ids() {
+        let renames: Renames = [
+            ("a/index.html", "a/index.aspx"),
+            ("index.html", "index.aspx"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let html = br##"<h2 id="x">X</h2><a href="../index.html#top">home</a><a href="https://x.test/">ext</a><a href="#x">self</a>"##;
+        let (scan, output) = scan("a/index.html", html, &renames, None).unwrap();
+        let output = String::from_utf8(output.unwrap()).unwrap();
+        assert!(output.contains(r##"href="../index.aspx#top""##), "{output}");
+        assert!(output.contains(r##"href="https://x.test/""##));
+        assert!(output.contains(r##"href="#x""##));
+        assert!(scan.ids.contains("x"));
+        assert_eq!(scan.links.len(), 2);
+    }
+
+    #[test]
+    fn verify_reports_missing_files_folders_and_anchors() {
+        let page = |html: &[u8], name: &str| scan(name, html, &Renames::new(), None).unwrap().0;
+        let scans = vec![
+            (
+                "a/index.html".to_string(),
+                page(
+                    br##"<p id="here"></p><a href="../b/index.html#nope">1</a><a href="../b/">2</a><a href="../gone.html">3</a><a href="#here">4</a>"##,
+                    "a/index.html",
+                ),
+            ),
+            ("b/index.html".to_string(), page(br#"<h1 id="top">B</h1>"#, "b/index.html")),
+        ];
+        let outputs: HashSet<&str> = ["a/index.html", "b/index.html"].into();
+        let broken = verify(&scans, &outputs);
+        let problems: Vec<(&str, bool)> =
+            broken.iter().map(|b| (b.href.as_str(), b.anchor)).collect();
+        assert_eq!(
+            problems,
+            [
+                ("../b/index.html#nope", true),
+                ("../b/", false),
+                ("../gone.html", false)
+            ]
+        );
+        assert!(
+            broken[1].problem.contains("b/index.html"),
+            "{}",
+            broken[1].problem
+        );
+    }
+}

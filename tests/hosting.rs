@@ -1,0 +1,342 @@
+//! Hosting: the default output works from any folder and from file://, `--target
+//! github-pages` and `--target sharepoint` shape it for their hosts, and a link or anchor
+//! that leads nowhere fails the build.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{TestProject, snapshot_dir, stderr, walk_site};
+use scraper::{Html, Selector};
+
+const BASE: &str = "https://contoso.github.io/security/";
+
+fn build(project: &TestProject, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["build", "--as-of", TestProject::AS_OF];
+    args.extend_from_slice(extra);
+    let output = project.run(&args);
+    assert!(
+        output.status.success(),
+        "build failed:\n{}",
+        stderr(&output)
+    );
+    output
+}
+
+fn files_under(site: &Path) -> Vec<String> {
+    snapshot_dir(site).into_iter().map(|(p, _)| p).collect()
+}
+
+/// No inline `<script>` and no `on*=` handler anywhere: SharePoint's Content Security Policy
+/// blocks both.
+fn assert_no_inline_script(site: &Path, page_extension: &str) {
+    let any = Selector::parse("*").unwrap();
+    for (path, bytes) in snapshot_dir(site) {
+        if !path.ends_with(page_extension) {
+            continue;
+        }
+        let html = Html::parse_document(&String::from_utf8_lossy(&bytes));
+        for element in html.select(&any) {
+            let value = element.value();
+            if value.name() == "script" {
+                assert!(value.attr("src").is_some(), "{path}: inline <script>");
+            }
+            for (name, _) in value.attrs() {
+                assert!(
+                    !name.starts_with("on"),
+                    "{path}: `{name}` handler on <{}>",
+                    value.name()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn default_output_links_name_files_and_reach_every_page() {
+    let project = TestProject::example();
+    build(&project, &[]);
+    let site = project.root.join("site");
+    let reached = walk_site(&site, "index.html", "html");
+    for path in files_under(&site) {
+        if path.ends_with(".html") && path != "404.html" {
+            assert!(
+                reached.contains(&path),
+                "{path} cannot be reached from the dashboard"
+            );
+        }
+    }
+    // Every internal link names a file: no folder links, no root-relative links.
+    let links = Selector::parse("a[href]").unwrap();
+    for (path, bytes) in snapshot_dir(&site) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = Html::parse_document(&String::from_utf8_lossy(&bytes));
+        for a in html.select(&links) {
+            let href = a.value().attr("href").unwrap();
+            if href.contains("://") || href.starts_with("mailto:") || href.starts_with('#') {
+                continue;
+            }
+            let file = href.split(['#', '?']).next().unwrap();
+            assert!(!href.starts_with('/'), "{path}: root-relative {href}");
+            assert!(
+                !file.ends_with('/') && !file.is_empty(),
+                "{path}: folder link {href}"
+            );
+        }
+    }
+    assert_no_inline_script(&site, ".html");
+    assert!(
+        !site.join("sitemap.xml").exists(),
+        "no sitemap without an absolute base URL"
+    );
+    assert!(!site.join(".nojekyll").exists());
+}
+
+#[test]
+fn search_index_is_a_script_that_finds_tasks_records_and_modules() {
+    let project = TestProject::example();
+    build(&project, &[]);
+    let script = project.read("site/assets/search-index.js");
+    let json = script
+        .strip_prefix("window.ppdocsSearchIndex = ")
+        .and_then(|s| s.strip_suffix(";\n"))
+        .expect("the index sets one global");
+    let index: serde_json::Value = serde_json::from_str(json).unwrap();
+    let entries = index["entries"].as_array().unwrap();
+    let kinds = |kind: &str| entries.iter().filter(|e| e[0] == kind).count();
+    assert_eq!(kinds("task"), 27);
+    assert_eq!(kinds("section"), 6);
+    assert!(kinds("record") >= 12, "{}", kinds("record"));
+    assert_eq!(kinds("training"), 6);
+    let sentinel: Vec<&serde_json::Value> = entries
+        .iter()
+        .filter(|e| e[0] == "task" && e[4].as_str().unwrap().contains("Sentinel"))
+        .collect();
+    assert!(!sentinel.is_empty(), "a task mentions Microsoft Sentinel");
+    // Every URL in the index leads to a file of the site and an id on it.
+    let site = project.root.join("site");
+    for entry in entries {
+        let url = entry[2].as_str().unwrap();
+        let (file, fragment) = url.split_once('#').unwrap_or((url, ""));
+        assert!(site.join(file).is_file(), "{url}");
+        if !fragment.is_empty() {
+            let page = project.page(file);
+            assert_eq!(page.select(&format!("[id='{fragment}']")).len(), 1, "{url}");
+        }
+    }
+    // The search box is on every page and points at the index and the results page.
+    let page = project.page("security-checklist/threat-protection/index.html");
+    assert_eq!(
+        page.attr("form.search", "data-src"),
+        ["../../assets/search-index.js"]
+    );
+    assert_eq!(
+        page.attr("form.search", "action"),
+        ["../../search/index.html"]
+    );
+    assert!(project.site_file("search/index.html").is_file());
+}
+
+#[test]
+fn base_url_adds_a_sitemap_of_every_page() {
+    let project = TestProject::example();
+    build(&project, &["--base-url", BASE]);
+    let sitemap = project.read("site/sitemap.xml");
+    let locs: Vec<&str> = sitemap
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("<url><loc>"))
+        .filter_map(|l| l.strip_suffix("</loc></url>"))
+        .collect();
+    assert!(locs.contains(&"https://contoso.github.io/security/index.html"));
+    assert!(locs.contains(
+        &"https://contoso.github.io/security/security-checklist/threat-protection/index.html"
+    ));
+    assert!(!locs.iter().any(|l| l.ends_with("404.html")));
+    for loc in &locs {
+        let file = loc.strip_prefix(BASE).unwrap();
+        assert!(project.site_file(file).is_file(), "{loc}");
+    }
+}
+
+#[test]
+fn github_pages_gets_nojekyll_hashed_assets_and_an_absolute_404() {
+    let project = TestProject::example();
+    build(&project, &["--target", "github-pages", "--base-url", BASE]);
+    let site = project.root.join("site");
+    assert!(site.join(".nojekyll").is_file());
+    let assets: Vec<String> = files_under(&site.join("assets"));
+    assert!(!assets.contains(&"style.css".to_string()), "{assets:?}");
+    let hashed = assets
+        .iter()
+        .find(|a| a.starts_with("style.") && a.ends_with(".css"))
+        .expect("a hashed stylesheet");
+    let hash = hashed.trim_start_matches("style.").trim_end_matches(".css");
+    assert!(
+        hash.len() == 10 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+        "{hashed}"
+    );
+    walk_site(&site, "index.html", "html");
+
+    // GitHub serves 404.html at the missing URL itself: its links must carry the base path.
+    let page = project.page("404.html");
+    let mut urls = page.attr("[href]", "href");
+    urls.extend(page.attr("[src]", "src"));
+    urls.extend(page.attr("[data-src]", "data-src"));
+    for url in urls {
+        if url.starts_with('#') || url.starts_with("mailto:") {
+            continue;
+        }
+        let file = url
+            .strip_prefix(BASE)
+            .unwrap_or_else(|| panic!("404.html links to {url} without the base URL"));
+        let file = file.split('#').next().unwrap();
+        assert!(site.join(file).is_file(), "{url}");
+    }
+}
+
+#[test]
+fn github_pages_without_a_base_url_warns_about_the_404_page() {
+    let project = TestProject::example();
+    let output = build(&project, &["--target", "github-pages"]);
+    let err = stderr(&output);
+    assert!(err.contains("warning") && err.contains("404.html"), "{err}");
+    assert!(err.contains("--base-url"), "{err}");
+}
+
+/// The example, plus an evidence attachment whose name SharePoint refuses and a page with
+/// `<%` in raw HTML.
+fn sharepoint_project() -> TestProject {
+    let project = TestProject::example();
+    project.write(
+        "content/evidence/threat-protection/Q3 #2 (50%).txt",
+        "export of 2026-09-30\n",
+    );
+    project.write(
+        "content/evidence/threat-protection/tp-01-extra.md",
+        "---\ntitle: Extra export\ntask: TP-01\nstatus: done\nowner: SecOps\ncollected: 2026-10-01\nattachments: [\"Q3 #2 (50%).txt\"]\n---\nSee the export.\n",
+    );
+    project.write(
+        "content/reference/asp.md",
+        "# Server tags\n\nClassic ASP wrote <span class=\"asp\"><% Response.Write(1) %></span> inline.\n",
+    );
+    project
+}
+
+#[test]
+fn sharepoint_gets_aspx_pages_safe_names_and_an_upload_script() {
+    let project = sharepoint_project();
+    build(&project, &["--target", "sharepoint"]);
+    let site = project.root.join("site");
+    let files = files_under(&site);
+    assert!(!files.iter().any(|f| f.ends_with(".html")), "{files:?}");
+    assert!(files.contains(&"index.aspx".to_string()));
+    assert!(files.contains(&"security-checklist/threat-protection/index.aspx".to_string()));
+    for file in &files {
+        let name = file.rsplit('/').next().unwrap();
+        assert!(
+            !name.contains(['#', '%', '"', '*', ':', '<', '>', '?', '\\', '|']),
+            "{file}"
+        );
+    }
+    let attachment = files
+        .iter()
+        .find(|f| f.contains("Q3 -2 (50-)"))
+        .unwrap_or_else(|| panic!("renamed attachment in {files:?}"));
+    assert_eq!(
+        fs::read_to_string(site.join(attachment)).unwrap(),
+        "export of 2026-09-30\n"
+    );
+
+    let reached = walk_site(&site, "index.aspx", "aspx");
+    assert!(
+        reached.contains(attachment),
+        "the renamed attachment is linked"
+    );
+    assert_no_inline_script(&site, ".aspx");
+    for (path, bytes) in snapshot_dir(&site) {
+        if path.ends_with(".aspx") || path.ends_with(".js") || path.ends_with(".json") {
+            assert!(!bytes.windows(2).any(|w| w == b"<%"), "{path} contains <%");
+        }
+    }
+    let page = project.page("reference/asp/index.aspx");
+    assert!(page.text("span.asp").contains("<% Response.Write(1) %>"));
+
+    let records: serde_json::Value =
+        serde_json::from_str(&project.read("site/records.json")).unwrap();
+    let url = records["tasks"][0]["url"].as_str().unwrap();
+    assert!(url.contains(".aspx#task-"), "{url}");
+    let script = project.read("site/upload-to-sharepoint.ps1");
+    assert!(script.contains("Copy-PnPFolder -LocalPath"), "{script}");
+    assert!(script.contains("DenyAddAndCustomizePages"), "{script}");
+}
+
+#[test]
+fn sharepoint_page_extension_is_configurable() {
+    let project = TestProject::example();
+    project.write(
+        "ppdocs.toml",
+        "title = \"Security\"\ntarget = \"sharepoint\"\n[sharepoint]\npage_extension = \".ASPX\"\n",
+    );
+    build(&project, &[]);
+    assert!(project.site_file("index.aspx").is_file());
+    walk_site(&project.root.join("site"), "index.aspx", "aspx");
+}
+
+#[test]
+fn sharepoint_paths_over_400_characters_fail_the_build() {
+    let project = TestProject::example();
+    let site_path = format!("sites/security/Shared Documents/{}/", "deep".repeat(90));
+    project.write(
+        "ppdocs.toml",
+        &format!("target = \"sharepoint\"\n[sharepoint]\nsite_path = \"{site_path}\"\n"),
+    );
+    let err = project.build_fails();
+    assert!(err.contains("path-too-long"), "{err}");
+    assert!(err.contains("SharePoint allows 400"), "{err}");
+    assert!(err.contains("security-checklist/"), "{err}");
+    assert!(!project.root.join("site").exists(), "nothing written");
+}
+
+#[test]
+fn a_broken_link_in_raw_html_fails_the_build_with_file_and_line() {
+    let project = TestProject::example();
+    project.write(
+        "content/reference/links.md",
+        "# Links\n\nFirst paragraph.\n\n<p>See <a href=\"../nowhere/index.html\">this</a>.</p>\n",
+    );
+    let err = project.build_fails();
+    assert!(err.contains("link-broken"), "{err}");
+    assert!(err.contains("../nowhere/index.html"), "{err}");
+    assert!(err.contains("content/reference/links.md:5:"), "{err}");
+}
+
+#[test]
+fn a_broken_anchor_and_a_folder_link_fail_the_build() {
+    let project = TestProject::example();
+    project.write(
+        "content/reference/links.md",
+        "# Links\n\n<a href=\"../../security-checklist/index.html#no-such-heading\">a</a>\n\n<a href=\"../../security-checklist/\">b</a>\n",
+    );
+    let err = project.build_fails();
+    assert!(err.contains("anchor-broken"), "{err}");
+    assert!(err.contains("#no-such-heading"), "{err}");
+    assert!(err.contains("points at a folder"), "{err}");
+    assert!(err.contains("content/reference/links.md:3:10"), "{err}");
+    assert!(err.contains("content/reference/links.md:5:10"), "{err}");
+}
+
+#[test]
+fn a_broken_link_in_a_theme_template_names_the_page() {
+    let project = TestProject::example();
+    project.write("ppdocs.toml", "theme = \"custom\"\n");
+    project.write(
+        "themes/custom/templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>Lost</h1><a href=\"{{ root }}missing.html\">x</a>{% endblock content %}",
+    );
+    let err = project.build_fails();
+    assert!(err.contains("missing.html"), "{err}");
+    assert!(err.contains("on 404.html"), "{err}");
+}
