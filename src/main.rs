@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use chrono::NaiveDate;
-use ppdocs::cmd::{build, check, init, lock};
+use ppdocs::cmd::{build, check, init, lock, report};
 use ppdocs::config::Target;
 use ppdocs::serve;
 use ppdocs::shell::{Shell, Verbosity};
@@ -67,6 +67,24 @@ enum Command {
         #[arg(long, value_enum, value_name = "HOST")]
         target: Option<TargetArg>,
         /// Replace the output folder even if ppdocs did not create it
+        #[arg(long)]
+        force: bool,
+        /// Compute task statuses for this day (YYYY-MM-DD) instead of today
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+    },
+    /// Write the dashboard and every compliance appendix as one self-contained HTML file
+    #[command(
+        long_about = "Write the dashboard and every compliance appendix as one HTML file.\n\nThe file has its \
+        stylesheet inlined, images as data: URIs and no JavaScript, so it can be emailed to an auditor, opened \
+        in SharePoint's file viewer, or printed to PDF from any browser. Links to the rest of the site become \
+        plain text; attachments are listed with their SHA-256 digests."
+    )]
+    Report {
+        /// The file to write [default: ROOT/compliance-report.html]
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Replace the file even if ppdocs did not write it
         #[arg(long)]
         force: bool,
         /// Compute task statuses for this day (YYYY-MM-DD) instead of today
@@ -207,6 +225,19 @@ fn main() -> ExitCode {
                 target: target.map(Target::from),
                 force,
                 as_of,
+            },
+            &shell,
+        ),
+        Command::Report {
+            output,
+            force,
+            as_of,
+        } => report::run(
+            &report::ReportOptions {
+                root,
+                output,
+                as_of,
+                force,
             },
             &shell,
         ),

@@ -340,3 +340,75 @@ fn a_broken_link_in_a_theme_template_names_the_page() {
     assert!(err.contains("missing.html"), "{err}");
     assert!(err.contains("on 404.html"), "{err}");
 }
+
+#[test]
+fn report_is_one_self_contained_file_with_every_appendix() {
+    let project = sharepoint_project();
+    let output = project.run(&["report", "--as-of", TestProject::AS_OF]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = project.read("compliance-report.html");
+    let html = Html::parse_document(&text);
+    let select = |css: &str| html.select(&Selector::parse(css).unwrap()).count();
+    assert_eq!(select("script"), 0, "no JavaScript");
+    assert!(select("style") >= 1, "the stylesheet is inlined");
+    assert_eq!(select("link[rel=stylesheet]"), 0);
+    // Every task of the example is in the section appendices, once.
+    assert_eq!(select(".appendix-task[data-task-id]"), 27);
+    assert!(
+        text.contains("GDPR") && text.contains("HIPAA"),
+        "framework appendices"
+    );
+    // Nothing refers to another file: links are #fragments on this page, or external.
+    let ids: std::collections::HashSet<&str> = html
+        .select(&Selector::parse("[id]").unwrap())
+        .filter_map(|e| e.value().attr("id"))
+        .collect();
+    for element in html.select(&Selector::parse("[href], [src]").unwrap()) {
+        let value = element.value();
+        let url = value.attr("href").or(value.attr("src")).unwrap();
+        if let Some(fragment) = url.strip_prefix('#') {
+            assert!(ids.contains(fragment), "#{fragment} has no target");
+        } else {
+            assert!(
+                url.starts_with("https://")
+                    || url.starts_with("http://")
+                    || url.starts_with("mailto:")
+                    || url.starts_with("data:"),
+                "reference to another file: {url}"
+            );
+        }
+    }
+    // An attachment stays visible with its digest, without a link.
+    assert!(text.contains("Q3 #2 (50%).txt"));
+}
+
+#[test]
+fn report_never_replaces_a_file_ppdocs_did_not_write() {
+    let project = TestProject::example();
+    project.write("notes.html", "<p>mine</p>");
+    let output = project.run(&[
+        "report",
+        "--output",
+        &project.root.join("notes.html").to_string_lossy(),
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("was not written by ppdocs"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(project.read("notes.html"), "<p>mine</p>");
+    let output = project.run(&[
+        "report",
+        "--output",
+        &project.root.join("content/r.html").to_string_lossy(),
+    ]);
+    assert!(
+        stderr(&output).contains("inside content/"),
+        "{}",
+        stderr(&output)
+    );
+    // Its own earlier report it replaces.
+    assert!(project.run(&["report"]).status.success());
+    assert!(project.run(&["report"]).status.success());
+}

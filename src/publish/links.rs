@@ -90,7 +90,7 @@ pub fn scan(page: &str, html: &[u8], renames: &Renames, base_url: Option<&str>) 
 
 /// Where `href`, on `page`, leads. `None` for links off the site (`https:`, `mailto:`, ...);
 /// otherwise the target and, for links written absolutely under `base_url`, the base URL.
-fn resolve<'b>(
+pub fn resolve<'b>(
     page: &str,
     href: &str,
     base_url: Option<&'b str>,

@@ -10,6 +10,7 @@
 
 mod github;
 pub mod links;
+mod report;
 mod sharepoint;
 
 use std::collections::HashSet;
@@ -26,6 +27,7 @@ use crate::urls;
 use crate::write::MARKER_FILE;
 use links::{PageScan, Renames};
 
+pub use report::self_contained;
 pub use sharepoint::UPLOAD_SCRIPT;
 
 /// Output files ppdocs adds beside the pages: no content may be written there.

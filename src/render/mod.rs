@@ -142,6 +142,24 @@ pub fn render_cached(
     Ok(files)
 }
 
+/// The name `ppdocs report` gives its file by default; the report's links are relative to it.
+pub const REPORT_FILE: &str = "compliance-report.html";
+
+/// The one-page compliance report (`report.html`): the dashboard's summary and every
+/// appendix. Its links still point into the site; `publish::self_contained` resolves them.
+pub fn render_report(site: &Site, theme: &Theme) -> Result<String, Diagnostic> {
+    let (site_view, nav_view) = (SiteView::new(site), NavView::new(site));
+    let tera = compile(theme, &site_view, &nav_view)?;
+    let mut context = appendix_all_context(site);
+    context.extend(dashboard_context(site));
+    context.insert("root", "");
+    context.insert("current_url", REPORT_FILE);
+    let html = tera
+        .render("report.html", &context)
+        .map_err(|err| template_error(&site.config.theme, err))?;
+    Ok(html.replace(ROOT_PLACEHOLDER, ""))
+}
+
 /// A page of this run: taken from the cache, or rendered (with its fingerprint when it
 /// may be cached).
 enum Rendered {
