@@ -152,7 +152,17 @@ enum Command {
     Init {
         /// Folder to create the project in [default: --root, or the current folder]
         dir: Option<PathBuf>,
+        /// Also write a CI workflow that checks, builds and publishes the site (in an
+        /// existing project, only the workflow is written)
+        #[arg(long, value_enum, value_name = "SERVICE")]
+        ci: Option<CiArg>,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CiArg {
+    /// GitHub Actions, deploying to GitHub Pages (.github/workflows/ppdocs.yml)
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -286,7 +296,10 @@ fn main() -> ExitCode {
             },
             &shell,
         ),
-        Command::Init { dir } => init::run(&dir.unwrap_or(root), &shell).map(|()| true),
+        Command::Init { dir, ci } => {
+            let ci = ci.map(|CiArg::Github| init::Ci::Github);
+            init::run(&dir.unwrap_or(root), ci, &shell).map(|()| true)
+        }
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -412,3 +412,57 @@ fn report_never_replaces_a_file_ppdocs_did_not_write() {
     assert!(project.run(&["report"]).status.success());
     assert!(project.run(&["report"]).status.success());
 }
+
+#[test]
+fn init_ci_github_writes_a_pages_workflow_that_builds_with_ppdocs() {
+    let project = TestProject::empty();
+    let output = assert_cmd::Command::cargo_bin("ppdocs")
+        .unwrap()
+        .args(["init", "--ci", "github"])
+        .arg(&project.root)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(project.root.join("content/security-checklist.md").is_file());
+    let text = project.read(".github/workflows/ppdocs.yml");
+    let workflow: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let steps = |job: &str| -> Vec<String> {
+        workflow["jobs"][job]["steps"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|s| serde_yaml::to_string(s).unwrap())
+            .collect()
+    };
+    let build = steps("build");
+    assert!(build.iter().any(|s| s.contains("ppdocs check")));
+    assert!(
+        build
+            .iter()
+            .any(|s| s.contains("ppdocs build --target github-pages --base-url"))
+    );
+    assert!(
+        build
+            .iter()
+            .any(|s| s.contains("actions/upload-pages-artifact"))
+    );
+    assert!(
+        steps("deploy")
+            .iter()
+            .any(|s| s.contains("actions/deploy-pages"))
+    );
+    assert_eq!(workflow["permissions"]["pages"], "write");
+    assert!(text.contains("public even when the repository is private"));
+
+    // In an existing project it adds only the workflow, and never overwrites it.
+    fs::remove_file(project.root.join(".github/workflows/ppdocs.yml")).unwrap();
+    assert!(project.run(&["init", "--ci", "github"]).status.success());
+    assert!(project.root.join(".github/workflows/ppdocs.yml").is_file());
+    let again = project.run(&["init", "--ci", "github"]);
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("refusing to overwrite"),
+        "{}",
+        stderr(&again)
+    );
+}

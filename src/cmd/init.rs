@@ -36,6 +36,87 @@ description = "Our Power Platform security checklist, and where each task stands
 
 const GITIGNORE: &str = "# ppdocs build output\n/site/\n";
 
+/// A CI service `init --ci` writes a workflow for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ci {
+    /// GitHub Actions: check, build for GitHub Pages, deploy.
+    Github,
+}
+
+/// Where `init --ci github` writes its workflow.
+pub const GITHUB_WORKFLOW: &str = ".github/workflows/ppdocs.yml";
+
+/// Checks and builds on every push and once a day (statuses change as evidence expires),
+/// and deploys to GitHub Pages with the official upload and deploy actions.
+const GITHUB_WORKFLOW_TEXT: &str = r#"# Written by `ppdocs init --ci github`. Builds the site and publishes it to GitHub Pages.
+#
+# Enable Pages first: repository Settings → Pages → Source: "GitHub Actions".
+# A public Pages site is public even when the repository is private: keep evidence
+# that must stay internal on a private host (SharePoint, an intranet server).
+name: ppdocs
+
+on:
+  push:
+    branches: [main]
+  pull_request:
+  # Statuses depend on the date (evidence expires): rebuild every morning.
+  schedule:
+    - cron: "17 5 * * *"
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: dtolnay/rust-toolchain@stable
+      - uses: Swatinem/rust-cache@v2
+      - name: Install ppdocs
+        # Pin the version your site was written for.
+        run: cargo install --locked ppdocs --version "{VERSION}"
+      - name: Check
+        run: ppdocs check
+      - name: Configure Pages
+        id: pages
+        uses: actions/configure-pages@v5
+      - name: Build
+        run: ppdocs build --target github-pages --base-url "${{ steps.pages.outputs.base_url }}/"
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: site
+
+  deploy:
+    if: github.event_name != 'pull_request' && github.ref == 'refs/heads/main'
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - name: Deploy to GitHub Pages
+        id: deployment
+        uses: actions/deploy-pages@v4
+"#;
+
+/// The workflow file for `ci`, with this version of ppdocs pinned.
+pub fn workflow(ci: Ci) -> (&'static str, String) {
+    match ci {
+        Ci::Github => (
+            GITHUB_WORKFLOW,
+            GITHUB_WORKFLOW_TEXT.replace("{VERSION}", env!("CARGO_PKG_VERSION")),
+        ),
+    }
+}
+
 /// The files `init` writes, relative to the new project's folder.
 pub fn scaffold() -> Vec<(String, &'static str)> {
     let mut files: Vec<(String, &'static str)> = [
@@ -57,8 +138,14 @@ pub fn scaffold() -> Vec<(String, &'static str)> {
     files
 }
 
-/// Writes the scaffold into `dir` (created if missing). Refuses if any file exists.
-pub fn run(dir: &Path, shell: &Shell) -> anyhow::Result<()> {
+/// Writes the scaffold into `dir` (created if missing), and the CI workflow for `ci`.
+/// Refuses if any file exists. In a folder that already is a project, `--ci` adds only the
+/// workflow.
+pub fn run(dir: &Path, ci: Option<Ci>, shell: &Shell) -> anyhow::Result<()> {
+    let is_project = dir.join(crate::load::CONTENT_DIR).is_dir();
+    if let (Some(ci), true) = (ci, is_project) {
+        return write_workflow(dir, ci, shell);
+    }
     let files = scaffold();
     let existing: Vec<PathBuf> = files
         .iter()
@@ -90,6 +177,9 @@ pub fn run(dir: &Path, shell: &Shell) -> anyhow::Result<()> {
     if !lock::run(dir, None, shell)? {
         bail!("the new project did not validate; this is a bug in ppdocs, please report it");
     }
+    if let Some(ci) = ci {
+        write_workflow(dir, ci, shell)?;
+    }
     let shown = if dir == Path::new(".") {
         String::new()
     } else {
@@ -99,5 +189,22 @@ pub fn run(dir: &Path, shell: &Shell) -> anyhow::Result<()> {
         "Next",
         &format!("ppdocs build{shown}   (then open site/index.html)"),
     );
+    Ok(())
+}
+
+fn write_workflow(dir: &Path, ci: Ci, shell: &Shell) -> anyhow::Result<()> {
+    let (path, text) = workflow(ci);
+    let path = dir.join(path);
+    if path.exists() {
+        bail!(
+            "refusing to overwrite {}\nhelp: delete it first to get a fresh workflow",
+            path.display()
+        );
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    shell.status("Created", &path.display().to_string());
     Ok(())
 }
