@@ -106,6 +106,9 @@ enum Command {
         /// Also fail when this condition is met (repeatable)
         #[arg(long, value_enum, value_name = "CONDITION")]
         deny: Vec<DenyArg>,
+        /// Check the output for this host too (SharePoint's path limit, GitHub Pages' size limits)
+        #[arg(long, value_enum, value_name = "HOST")]
+        target: Option<TargetArg>,
     },
     /// Serve the site at http://127.0.0.1:1111/ for a live preview
     #[command(
@@ -255,9 +258,11 @@ fn main() -> ExitCode {
             format,
             as_of,
             deny,
+            target,
         } => check::run(
             &check::CheckOptions {
                 root,
+                target: target.map(Target::from),
                 format: match format {
                     FormatArg::Text => check::Format::Text,
                     FormatArg::Json => check::Format::Json,

@@ -35,11 +35,16 @@ pub struct CheckOptions {
     pub format: Format,
     pub as_of: Option<NaiveDate>,
     pub deny: Vec<Deny>,
+    /// Overrides `target` in `ppdocs.toml`.
+    pub target: Option<crate::config::Target>,
 }
 
 /// Validates the project. `Ok(false)` means it has errors or a denied condition.
 pub fn run(options: &CheckOptions, shell: &Shell) -> anyhow::Result<bool> {
-    let (project, load_diagnostics) = load_project(&options.root)?;
+    let (mut project, load_diagnostics) = load_project(&options.root)?;
+    if let Some(target) = options.target {
+        project.config.target = target;
+    }
     let outcome = pipeline::run(&project, load_diagnostics, crate::cmd::as_of(options.as_of));
     let site = outcome.built.as_ref().map(|b| &b.site);
     let denied = site
