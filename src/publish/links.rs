@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use lol_html::{HtmlRewriter, Settings, element};
+use super::html;
 
 use crate::parse::learn::percent_decode;
 use crate::urls;
@@ -34,9 +34,6 @@ pub enum LinkTarget {
     Unusable(&'static str),
 }
 
-/// Attributes holding URLs. `data-src` is the theme's way to hand a URL to a script.
-const URL_ATTRIBUTES: [&str; 4] = ["href", "src", "action", "data-src"];
-
 /// A page's links and ids, and its new bytes when links had to be rewritten; or why the
 /// page could not be read as HTML.
 pub type Scanned = Result<(PageScan, Option<Vec<u8>>), String>;
@@ -44,48 +41,53 @@ pub type Scanned = Result<(PageScan, Option<Vec<u8>>), String>;
 /// Scans `html` (the page at `page`). With `renames`, also rewrites every link whose page or
 /// target moved and returns the new bytes.
 pub fn scan(page: &str, html: &[u8], renames: &Renames, base_url: Option<&str>) -> Scanned {
+    let html = std::str::from_utf8(html).map_err(|e| e.to_string())?;
     let mut found = PageScan::default();
-    let mut output = Vec::new();
     let rewriting = !renames.is_empty();
     let new_page = renames.get(page).map_or(page, String::as_str);
-    {
-        let handler = element!("*", |el| {
-            if let Some(id) = el.get_attribute("id") {
-                found.ids.insert(decode_entities(&id));
-            }
-            if el.tag_name() == "a"
-                && let Some(name) = el.get_attribute("name")
+    let mut replacements: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    html::for_each_start_tag(html, |tag, attributes| {
+        for attribute in attributes {
+            let name = attribute.name;
+            if name.eq_ignore_ascii_case("id")
+                || (name.eq_ignore_ascii_case("name") && tag.eq_ignore_ascii_case("a"))
             {
-                found.ids.insert(decode_entities(&name));
+                found.ids.insert(decode_entities(attribute.value));
+                continue;
             }
-            for attribute in URL_ATTRIBUTES {
-                let Some(raw) = el.get_attribute(attribute) else {
-                    continue;
-                };
-                let href = decode_entities(&raw);
-                let Some((target, absolute)) = resolve(page, &href, base_url) else {
-                    continue;
-                };
-                if rewriting && let LinkTarget::Internal { path, .. } = &target {
-                    let new_href = relink(new_page, path, &href, renames, absolute);
-                    if new_href != href {
-                        el.set_attribute(attribute, &new_href.replace('&', "&amp;"))?;
-                    }
+            let holds_url = ["href", "src", "data-src"]
+                .iter()
+                .any(|a| name.eq_ignore_ascii_case(a))
+                || (name.eq_ignore_ascii_case("action") && tag.eq_ignore_ascii_case("form"));
+            if !holds_url {
+                continue;
+            }
+            let href = decode_entities(attribute.value);
+            let Some((target, absolute)) = resolve(page, &href, base_url) else {
+                continue;
+            };
+            if rewriting && let LinkTarget::Internal { path, .. } = &target {
+                let new_href = relink(new_page, path, &href, renames, absolute);
+                if new_href != href {
+                    let escaped = new_href.replace('&', "&amp;").replace('"', "&quot;");
+                    replacements.push((attribute.value_range.clone(), escaped));
                 }
-                found.links.push(Link { href, target });
             }
-            Ok(())
-        });
-        let settings = Settings::new().append_element_content_handler(handler);
-        let mut rewriter = HtmlRewriter::new(settings, |chunk: &[u8]| {
-            if rewriting {
-                output.extend_from_slice(chunk);
-            }
-        });
-        rewriter.write(html).map_err(|e| e.to_string())?;
-        rewriter.end().map_err(|e| e.to_string())?;
+            found.links.push(Link { href, target });
+        }
+    });
+    if !rewriting {
+        return Ok((found, None));
     }
-    Ok((found, rewriting.then_some(output)))
+    let mut output = Vec::with_capacity(html.len() + replacements.len() * 8);
+    let mut copied = 0;
+    for (range, value) in replacements {
+        output.extend_from_slice(&html.as_bytes()[copied..range.start]);
+        output.extend_from_slice(value.as_bytes());
+        copied = range.end;
+    }
+    output.extend_from_slice(&html.as_bytes()[copied..]);
+    Ok((found, Some(output)))
 }
 
 /// Where `href`, on `page`, leads. `None` for links off the site (`https:`, `mailto:`, ...);

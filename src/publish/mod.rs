@@ -9,6 +9,7 @@
 //! static files it copies, for the hosts' size limits.
 
 mod github;
+mod html;
 pub mod links;
 mod report;
 mod sharepoint;
