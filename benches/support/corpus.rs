@@ -311,7 +311,7 @@ fn checklist_page(rng: &mut Rng, page: usize, task_ids: &mut Vec<String>) -> Str
         }
         text.push_str("| Done? | Task |\n| :-----: | ---- |\n");
         for task in 1..=rng.between(4, 8) {
-            let mark = if rng.next() % 3 == 0 {
+            let mark = if rng.next().is_multiple_of(3) {
                 "&check;"
             } else {
                 "&#9744;"
@@ -329,7 +329,7 @@ fn checklist_page(rng: &mut Rng, page: usize, task_ids: &mut Vec<String>) -> Str
         text.push('\n');
         let _ = writeln!(text, "{} {}\n", rng.sentence(), rng.sentence());
         if section == code_in {
-            if rng.next() % 2 == 0 {
+            if rng.next().is_multiple_of(2) {
                 let _ = writeln!(
                     text,
                     "```powershell\n# Environments of checklist {page}\n$environments = Get-AdminPowerAppEnvironment\nforeach ($env in $environments) {{\n    if ($env.IsDefault -eq $true) {{\n        Write-Output \"Default: $($env.DisplayName)\"\n    }}\n    Get-DlpPolicy -EnvironmentName $env.EnvironmentName | Select-Object DisplayName, Type\n}}\n```\n"
@@ -380,10 +380,10 @@ fn evidence_record(rng: &mut Rng, record: usize, task: &str) -> (String, Option<
     if let Some(justification) = justification {
         let _ = writeln!(text, "justification: {justification}");
     }
-    if record % 7 == 0 {
+    if record.is_multiple_of(7) {
         text.push_str("frameworks: [GDPR]\n");
     }
-    let attachment = (record % 3 == 0).then(|| {
+    let attachment = record.is_multiple_of(3).then(|| {
         let name = format!("record-{record:06}-export.csv");
         let mut body = String::from("setting,value,checked\n");
         for row in 0..rng.between(3, 12) {
