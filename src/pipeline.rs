@@ -6,18 +6,11 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use crate::diagnostics::{self, Diagnostic};
-use crate::load::Project;
+use crate::load::{Project, Theme};
 use crate::parse::ParseCache;
-use crate::render::RenderCache;
-use crate::render::{self, OutputFile};
+use crate::render::{self, RenderCache, Sink};
 use crate::site::Site;
 use crate::{link, parse};
-
-/// A site ready to be written.
-pub struct Built {
-    pub site: Site,
-    pub files: Vec<OutputFile>,
-}
 
 /// How long each stage took, for `-v`.
 #[derive(Debug, Default, Clone)]
@@ -37,7 +30,7 @@ impl Timings {
 /// The result of running the pipeline: the site when there were no errors, and every
 /// diagnostic found on the way (sorted).
 pub struct Outcome {
-    pub built: Option<Built>,
+    pub site: Option<Site>,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Timings,
     /// Pages and evidence files parsed afresh (the rest came from the cache).
@@ -51,12 +44,6 @@ impl Caches {
     }
 }
 
-/// Runs parse, link and render over a loaded project. `diagnostics` are those `load` found;
-/// `as_of` is the day task statuses are computed for.
-pub fn run(project: &Project, diagnostics: Vec<Diagnostic>, as_of: NaiveDate) -> Outcome {
-    run_cached(project, diagnostics, as_of, &mut Caches::default())
-}
-
 /// What `serve --watch` keeps between rebuilds: parse results of unchanged files, and
 /// rendered pages whose inputs did not change.
 #[derive(Default)]
@@ -65,44 +52,79 @@ pub struct Caches {
     pub render: RenderCache,
 }
 
+/// Runs parse, link and render over a loaded project, handing each rendered file to `sink`.
+/// `diagnostics` are those `load` found; `as_of` is the day task statuses are computed for.
+/// `Err` only when the sink failed.
+pub fn run(
+    project: &Project,
+    diagnostics: Vec<Diagnostic>,
+    as_of: NaiveDate,
+    sink: &dyn Sink,
+) -> anyhow::Result<Outcome> {
+    let mut outcome = assemble(project, diagnostics, as_of, None);
+    render_into(&mut outcome, &project.theme, None, sink)?;
+    Ok(outcome)
+}
+
 /// [`run`], reusing what `caches` hold from earlier runs (`serve --watch`).
 pub fn run_cached(
     project: &Project,
-    mut diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<Diagnostic>,
     as_of: NaiveDate,
     caches: &mut Caches,
+    sink: &dyn Sink,
+) -> anyhow::Result<Outcome> {
+    let mut outcome = assemble(project, diagnostics, as_of, Some(&mut caches.parse));
+    render_into(&mut outcome, &project.theme, Some(&mut caches.render), sink)?;
+    Ok(outcome)
+}
+
+/// Parse and link. The outcome has no site if either found errors.
+pub fn assemble(
+    project: &Project,
+    mut diagnostics: Vec<Diagnostic>,
+    as_of: NaiveDate,
+    cache: Option<&mut ParseCache>,
 ) -> Outcome {
     let mut timings = Timings::default();
-    let (parsed, found) = timings.time("parse", || {
-        parse::parse_project_cached(project, &mut caches.parse)
+    let (parsed, found) = timings.time("parse", || match cache {
+        Some(cache) => parse::parse_project_cached(project, cache),
+        None => parse::parse_project(project),
     });
     let reparsed = parsed.reparsed;
     diagnostics.extend(found);
     let (site, found) = timings.time("link", || link::link(project, parsed, as_of));
     diagnostics.extend(found);
     diagnostics::sort(&mut diagnostics);
-    if diagnostics::count_errors(&diagnostics) > 0 {
-        return Outcome {
-            built: None,
-            diagnostics,
-            timings,
-            reparsed,
-        };
-    }
-    let rendered = timings.time("render", || {
-        render::render_cached(&site, &project.theme, &mut caches.render)
-    });
-    let built = match rendered {
-        Ok(files) => Some(Built { site, files }),
-        Err(errors) => {
-            diagnostics.extend(errors);
-            None
-        }
-    };
+    let ok = diagnostics::count_errors(&diagnostics) == 0;
     Outcome {
-        built,
+        site: ok.then_some(site),
         diagnostics,
         timings,
         reparsed,
     }
+}
+
+/// Renders an assembled site into `sink`; template errors join the diagnostics and take
+/// the site away. Does nothing when there is no site.
+pub fn render_into(
+    outcome: &mut Outcome,
+    theme: &Theme,
+    cache: Option<&mut RenderCache>,
+    sink: &dyn Sink,
+) -> anyhow::Result<()> {
+    let Some(site) = &outcome.site else {
+        return Ok(());
+    };
+    let start = Instant::now();
+    let errors = match cache {
+        Some(cache) => render::render_cached(site, theme, cache, sink)?,
+        None => render::render(site, theme, sink)?,
+    };
+    outcome.timings.stages.push(("render", start.elapsed()));
+    if !errors.is_empty() {
+        outcome.diagnostics.extend(errors);
+        outcome.site = None;
+    }
+    Ok(())
 }

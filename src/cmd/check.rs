@@ -9,6 +9,7 @@ use crate::cmd::{plural, tally};
 use crate::diagnostics::{self, Diagnostic, Sources};
 use crate::load::load_project;
 use crate::pipeline;
+use crate::render::Discard;
 use crate::shell::Shell;
 use crate::site::{Site, Status};
 
@@ -40,8 +41,14 @@ pub struct CheckOptions {
 /// Validates the project. `Ok(false)` means it has errors or a denied condition.
 pub fn run(options: &CheckOptions, shell: &Shell) -> anyhow::Result<bool> {
     let (project, load_diagnostics) = load_project(&options.root)?;
-    let outcome = pipeline::run(&project, load_diagnostics, crate::cmd::as_of(options.as_of));
-    let site = outcome.built.as_ref().map(|b| &b.site);
+    // Rendering finds template errors; the pages themselves are not needed.
+    let outcome = pipeline::run(
+        &project,
+        load_diagnostics,
+        crate::cmd::as_of(options.as_of),
+        &Discard,
+    )?;
+    let site = outcome.site.as_ref();
     let denied = site
         .map(|s| denied(s, &outcome.diagnostics, &options.deny))
         .unwrap_or_default();

@@ -11,7 +11,7 @@ mod views;
 pub use cache::RenderCache;
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -47,9 +47,46 @@ pub struct OutputFile {
     pub contents: Arc<[u8]>,
 }
 
-/// Renders every page of the site. All template errors are reported, not just the first.
-pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_cached(site, theme, &mut RenderCache::default())
+/// Where rendered files go: the staging folder (`build`), memory (`serve`) or nowhere
+/// (`check`). Files arrive from several threads, in no particular order.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> anyhow::Result<()>;
+}
+
+/// Keeps every file in memory, for `serve`.
+#[derive(Default)]
+pub struct InMemory(Mutex<Vec<OutputFile>>);
+
+impl InMemory {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for InMemory {
+    fn put(&self, file: OutputFile) -> anyhow::Result<()> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(())
+    }
+}
+
+/// Drops every file: `check` renders only to find template errors.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: OutputFile) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// Renders every page of the site into `sink`, each page handed over as soon as it is
+/// rendered so the whole site never sits in memory. Returns the template errors (all of
+/// them, not just the first); `Err` only when the sink failed.
+pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> anyhow::Result<Vec<Diagnostic>> {
+    render_each(site, theme, None, sink)
 }
 
 /// [`render`], reusing pages from `cache` whose inputs did not change (`serve --watch`).
@@ -57,95 +94,111 @@ pub fn render_cached(
     site: &Site,
     theme: &Theme,
     cache: &mut RenderCache,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    sink: &dyn Sink,
+) -> anyhow::Result<Vec<Diagnostic>> {
+    render_each(site, theme, Some(cache), sink)
+}
+
+fn render_each(
+    site: &Site,
+    theme: &Theme,
+    mut cache: Option<&mut RenderCache>,
+    sink: &dyn Sink,
+) -> anyhow::Result<Vec<Diagnostic>> {
     let (site_view, nav_view) = (SiteView::new(site), NavView::new(site));
-    let shared = [
-        serde_json::to_vec(&site_view).unwrap_or_default(),
-        serde_json::to_vec(&nav_view).unwrap_or_default(),
-    ];
-    cache.start(cache::shared_fingerprint(
-        site,
-        theme,
-        &[&shared[0], &shared[1]],
-    ));
-    let tera = compile(theme, &site_view, &nav_view).map_err(|d| vec![d])?;
-    let articles = cache::article_fingerprints(site);
-    let jobs = jobs(site);
-    let results: Vec<Result<Rendered, Diagnostic>> = jobs
+    if let Some(cache) = cache.as_deref_mut() {
+        let shared = [
+            serde_json::to_vec(&site_view).unwrap_or_default(),
+            serde_json::to_vec(&nav_view).unwrap_or_default(),
+        ];
+        cache.start(cache::shared_fingerprint(
+            site,
+            theme,
+            &[&shared[0], &shared[1]],
+        ));
+    }
+    let tera = match compile(theme, &site_view, &nav_view) {
+        Ok(tera) => tera,
+        Err(error) => return Ok(vec![error]),
+    };
+    // Fingerprints only matter when the pages are kept for the next run.
+    let articles = match cache {
+        Some(_) => cache::article_fingerprints(site),
+        None => Vec::new(),
+    };
+    let reader = cache.as_deref();
+    let outcomes: Vec<Outcome> = jobs(site)
         .par_iter()
         .map(|job| {
-            let fingerprint = fingerprint(site, job, &articles);
+            let fingerprint = reader.and_then(|_| fingerprint(site, job, &articles));
             if let Some(fingerprint) = fingerprint
+                && let Some(cache) = reader
                 && let Some(path) = job_path(site, job)
                 && let Some(bytes) = cache.get(&path, fingerprint)
             {
                 let contents = bytes.clone();
-                return Ok(Rendered::Reused(OutputFile { path, contents }));
+                sink.put(OutputFile { path, contents })?;
+                return Ok(Outcome::Reused);
             }
-            render_job(&tera, site, job).map(|file| Rendered::Fresh(file, fingerprint))
-        })
-        .collect();
-    cache.count_rendered(
-        results
-            .iter()
-            .filter(|r| matches!(r, Ok(Rendered::Fresh(..))))
-            .count(),
-    );
-    let results: Vec<Result<OutputFile, Diagnostic>> = results
-        .into_iter()
-        .map(|result| {
-            result.map(|rendered| match rendered {
-                Rendered::Reused(file) | Rendered::Fresh(file, None) => file,
-                Rendered::Fresh(file, Some(fingerprint)) => {
-                    cache.store(file.path.clone(), fingerprint, file.contents.clone());
-                    file
+            match render_job(&tera, site, job) {
+                Ok(file) => {
+                    let kept = fingerprint.map(|f| (file.path.clone(), f, file.contents.clone()));
+                    sink.put(file)?;
+                    Ok(Outcome::Rendered(kept))
                 }
-            })
+                Err(error) => Ok(Outcome::Failed(error)),
+            }
         })
-        .collect();
-    let mut files = Vec::with_capacity(results.len() + theme.static_files.len() + 3);
+        .collect::<anyhow::Result<_>>()?;
     let mut errors = Vec::new();
-    for result in results {
-        match result {
-            Ok(file) => files.push(file),
-            Err(d) => errors.push(d),
+    let mut rendered = 0;
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Reused => {}
+            Outcome::Rendered(kept) => {
+                rendered += 1;
+                if let (Some(cache), Some((path, fingerprint, bytes))) =
+                    (cache.as_deref_mut(), kept)
+                {
+                    cache.store(path, fingerprint, bytes);
+                }
+            }
+            Outcome::Failed(error) => errors.push(error),
         }
+    }
+    if let Some(cache) = cache {
+        cache.count_rendered(rendered);
     }
     if !errors.is_empty() {
         errors.dedup_by(|a, b| a.message == b.message);
-        return Err(errors);
+        return Ok(errors);
     }
     for (name, bytes) in &theme.static_files {
-        files.push(OutputFile {
+        sink.put(OutputFile {
             path: format!("{ASSETS_DIR}/{name}"),
             contents: Arc::from(&bytes[..]),
-        });
+        })?;
     }
-    files.push(OutputFile {
+    sink.put(OutputFile {
         path: format!("{ASSETS_DIR}/highlight.css"),
         contents: Arc::from(highlight::stylesheet().as_bytes()),
-    });
-    files.push(OutputFile {
-        path: "records.json".to_string(),
-        contents: Arc::from(records::records_json(site)),
-    });
-    files.push(OutputFile {
-        path: "records.csv".to_string(),
-        contents: Arc::from(records::records_csv(site)),
-    });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    })?;
+    Ok(errors)
 }
 
-/// A page of this run: taken from the cache, or rendered (with its fingerprint when it
-/// may be cached).
-enum Rendered {
-    Reused(OutputFile),
-    Fresh(OutputFile, Option<u64>),
+/// What became of one job.
+enum Outcome {
+    /// Taken from the cache.
+    Reused,
+    /// Rendered; with what the cache keeps of it, when it may be cached.
+    Rendered(Option<(String, u64, Arc<[u8]>)>),
+    Failed(Diagnostic),
 }
 
 /// One output page to render.
 enum Job {
+    RecordsJson,
+    RecordsCsv,
     Dashboard,
     NotFound,
     Page(usize),
@@ -158,7 +211,10 @@ enum Job {
 }
 
 fn jobs(site: &Site) -> Vec<Job> {
+    // The largest pages first, so they do not hold up the end of the parallel run.
     let mut jobs = vec![
+        Job::RecordsJson,
+        Job::RecordsCsv,
         Job::Dashboard,
         Job::NotFound,
         Job::AppendixIndex,
@@ -244,6 +300,18 @@ fn job_path(site: &Site, job: &Job) -> Option<String> {
 
 fn render_job(tera: &Tera, site: &Site, job: &Job) -> Result<OutputFile, Diagnostic> {
     let (template, path, context) = match *job {
+        Job::RecordsJson => {
+            return Ok(OutputFile {
+                path: "records.json".to_string(),
+                contents: Arc::from(records::records_json(site)),
+            });
+        }
+        Job::RecordsCsv => {
+            return Ok(OutputFile {
+                path: "records.csv".to_string(),
+                contents: Arc::from(records::records_csv(site)),
+            });
+        }
         Job::Dashboard => (
             "index.html",
             "index.html".to_string(),
