@@ -4,6 +4,7 @@
 //! data every page shares (site settings, navigation) goes in Tera's global context once,
 //! so no page copies the whole site. Pages render in parallel.
 
+mod all_appendices;
 mod cache;
 mod records;
 mod views;
@@ -344,11 +345,7 @@ fn render_job(tera: &Tera, site: &Site, job: &Job) -> Result<OutputFile, Diagnos
             APPENDIX_INDEX.to_string(),
             appendix_index_context(site),
         ),
-        Job::AppendixAll => (
-            "appendix-all.html",
-            APPENDIX_ALL.to_string(),
-            appendix_all_context(site),
-        ),
+        Job::AppendixAll => return all_appendices::render(tera, site),
         Job::SectionAppendix { article, section } => {
             let output = site.articles[article].sections[section].appendix.clone();
             (
@@ -751,7 +748,7 @@ fn section_appendix<'a>(
     article: usize,
     section: usize,
     number: String,
-    printer: &mut RecordPrinter,
+    printer: &mut RecordPrinter<'_>,
 ) -> SectionAppendix<'a> {
     let article_ref = &site.articles[article];
     SectionAppendix {
@@ -817,7 +814,7 @@ fn framework_appendix<'a>(
     site: &'a Site,
     index: usize,
     number: String,
-    printer: &mut RecordPrinter,
+    printer: &mut RecordPrinter<'_>,
 ) -> FrameworkAppendix<'a> {
     let framework = &site.frameworks[index];
     let summary = framework_summary(site, index);
@@ -859,42 +856,6 @@ fn framework_appendix_context(site: &Site, index: usize) -> Context {
     context.insert(
         "framework",
         &framework_appendix(site, index, number, &mut printer),
-    );
-    context
-}
-
-fn appendix_all_context(site: &Site) -> Context {
-    let mut context = base_context(APPENDIX_ALL);
-    context.insert("in_appendix", &true);
-    let mut printer = RecordPrinter::default();
-    let sections: Vec<_> = site
-        .articles
-        .iter()
-        .enumerate()
-        .flat_map(|(a, article)| {
-            article
-                .sections
-                .iter()
-                .enumerate()
-                .map(move |(s, section)| (a, s, section.number))
-        })
-        .map(|(a, s, n)| section_appendix(site, a, s, appendix_number(n), &mut printer))
-        .collect();
-    let frameworks: Vec<_> = (0..site.frameworks.len())
-        .map(|i| {
-            framework_appendix(
-                site,
-                i,
-                appendix_number(site.section_count() + i),
-                &mut printer,
-            )
-        })
-        .collect();
-    context.insert("sections", &sections);
-    context.insert("frameworks", &frameworks);
-    context.insert(
-        "breadcrumbs",
-        &appendix_crumbs("All appendices", APPENDIX_ALL),
     );
     context
 }
