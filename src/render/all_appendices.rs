@@ -4,13 +4,16 @@
 //! template over one huge context: each appendix renders on its own, in parallel, from the
 //! theme's partials, and `appendix-all.html` receives them as `appendices`. A record is
 //! still shown in full once on the page — in the appendix it first appears in — and
-//! referred back to after, exactly as if the page had been rendered in one go.
+//! referred back to after, exactly as if the page had been rendered in one go. `serve`
+//! keeps each section's appendix and renders again only those whose inputs changed.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::Tera;
 
+use super::cache::{self, RenderCache};
 use super::views::RecordPrinter;
 use super::{
     APPENDIX_ALL, OutputFile, appendix_crumbs, appendix_number, base_context, framework_appendix,
@@ -95,20 +98,64 @@ fn render_part(
         .map_err(|err| template_error(&site.config.theme, err))
 }
 
-/// The page `appendix/all/index.html`.
-pub(super) fn render(tera: &Tera, site: &Site) -> Result<OutputFile, Diagnostic> {
+/// What a section's part shows: its section appendix's inputs, and which of its records
+/// it shows in full. `None` for framework parts, which list records from anywhere and
+/// always render.
+fn part_fingerprint(
+    site: &Site,
+    articles: &[u64],
+    first: &[usize],
+    index: usize,
+    part: Part,
+) -> Option<u64> {
+    let Part::Section { article, section } = part else {
+        return None;
+    };
+    let mut hasher = DefaultHasher::new();
+    cache::appendix_fingerprint(site, articles[article], article, section).hash(&mut hasher);
+    for task in site.articles[article].sections[section].tasks.clone() {
+        for &record in &site.tasks[task].records {
+            (first[record] == index).hash(&mut hasher);
+        }
+    }
+    Some(hasher.finish())
+}
+
+/// The page `appendix/all/index.html`. With a cache (and the fingerprints of the
+/// articles), a section's appendix whose inputs did not change is reused.
+pub(super) fn render(
+    tera: &Tera,
+    site: &Site,
+    cache: Option<(&RenderCache, &[u64])>,
+) -> Result<OutputFile, Diagnostic> {
     let parts = parts(site);
     let first = first_parts(site, &parts);
     let root = urls::root_prefix(APPENDIX_ALL);
-    let fragments: Vec<String> = parts
+    let fragments: Vec<(Option<u64>, Arc<str>)> = parts
         .par_iter()
         .enumerate()
         .map(|(index, &part)| {
+            let fingerprint = cache.and_then(|(_, articles)| {
+                part_fingerprint(site, articles, &first, index, part)
+            });
+            if let (Some((cache, _)), Some(fingerprint)) = (cache, fingerprint)
+                && let Some(html) = cache.appendix(index, fingerprint)
+            {
+                return Ok((Some(fingerprint), html));
+            }
             let mut printer = RecordPrinter::for_part(&first, index);
             let html = render_part(tera, site, part, &mut printer)?;
-            Ok(html.replace(ROOT_PLACEHOLDER, &root))
+            Ok((fingerprint, Arc::from(html.replace(ROOT_PLACEHOLDER, &root))))
         })
         .collect::<Result<_, Diagnostic>>()?;
+    if let Some((cache, _)) = cache {
+        cache.store_appendices(
+            fragments
+                .iter()
+                .map(|(fingerprint, html)| (fingerprint.unwrap_or_default(), html.clone()))
+                .collect(),
+        );
+    }
 
     let mut context = base_context(APPENDIX_ALL);
     context.insert("in_appendix", &true);
@@ -123,10 +170,10 @@ pub(super) fn render(tera: &Tera, site: &Site) -> Result<OutputFile, Diagnostic>
         .replace(ROOT_PLACEHOLDER, &root);
     // A theme's page that does not print `appendices` simply has none.
     let (head, tail) = page.split_once(APPENDICES_MARKER).unwrap_or((&page, ""));
-    let length = head.len() + tail.len() + fragments.iter().map(String::len).sum::<usize>();
+    let length = head.len() + tail.len() + fragments.iter().map(|f| f.1.len()).sum::<usize>();
     let mut html = String::with_capacity(length);
     html.push_str(head);
-    for fragment in &fragments {
+    for (_, fragment) in &fragments {
         html.push_str(fragment);
     }
     html.push_str(tail);

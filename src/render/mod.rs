@@ -141,7 +141,13 @@ fn render_each(
                 sink.put(OutputFile { path, contents })?;
                 return Ok(Outcome::Reused);
             }
-            match render_job(&tera, site, job) {
+            let rendered = match job {
+                Job::AppendixAll => {
+                    all_appendices::render(&tera, site, reader.map(|c| (c, &articles[..])))
+                }
+                _ => render_job(&tera, site, job),
+            };
+            match rendered {
                 Ok(file) => {
                     let kept = fingerprint.map(|f| (file.path.clone(), f, file.contents.clone()));
                     sink.put(file)?;
@@ -345,7 +351,7 @@ fn render_job(tera: &Tera, site: &Site, job: &Job) -> Result<OutputFile, Diagnos
             APPENDIX_INDEX.to_string(),
             appendix_index_context(site),
         ),
-        Job::AppendixAll => return all_appendices::render(tera, site),
+        Job::AppendixAll => return all_appendices::render(tera, site, None),
         Job::SectionAppendix { article, section } => {
             let output = site.articles[article].sections[section].appendix.clone();
             (
