@@ -1,9 +1,12 @@
 //! Save-to-reload latency of `ppdocs serve --watch`, beside the time of a full build of the
 //! same project, measured in one run. Run with `cargo bench --bench reload`.
 //!
-//! For each project (the example, and a generated one of `PAGES` checklist pages), the
+//! For each project (the example, and one of `PAGES` pages generated like `gen_corpus`), the
 //! benchmark starts the server, listens to its live-reload stream, edits one page `RUNS`
 //! times and reports the median time from the write to the `reload` event.
+
+#[path = "support/corpus.rs"]
+mod corpus;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -29,11 +32,11 @@ fn main() {
     );
 
     let generated = tempfile::tempdir().unwrap();
-    generate(generated.path(), PAGES);
+    corpus::generate(generated.path(), &corpus::Options::new(PAGES)).unwrap();
     measure(
-        &format!("generated project ({PAGES} pages)"),
+        &format!("generated project ({PAGES} pages, `examples/gen_corpus.rs`)"),
         generated.path(),
-        "content/page-0001.md",
+        "content/checklists/001/page-001000.md",
     );
 }
 
@@ -41,7 +44,7 @@ fn measure(name: &str, root: &Path, edited: &str) {
     let binary = env!("CARGO_BIN_EXE_ppdocs");
     let started = Instant::now();
     let status = Command::new(binary)
-        .args(["build", "--quiet", "--as-of", "2026-11-28", "--output"])
+        .args(["build", "--quiet", "--as-of", corpus::AS_OF, "--output"])
         .arg(root.join("site-bench"))
         .arg("--root")
         .arg(root)
@@ -58,7 +61,7 @@ fn measure(name: &str, root: &Path, edited: &str) {
             "0",
             "--quiet",
             "--as-of",
-            "2026-11-28",
+            corpus::AS_OF,
             "--root",
         ])
         .arg(root)
@@ -115,24 +118,6 @@ fn measure(name: &str, root: &Path, edited: &str) {
         latencies[RUNS - 1].as_secs_f64() * 1000.0,
         100.0 * median.as_secs_f64() / full_build.as_secs_f64()
     );
-}
-
-/// A project of `pages` checklist pages shaped like the Learn checklists.
-fn generate(root: &Path, pages: usize) {
-    std::fs::create_dir_all(root.join("content")).unwrap();
-    for page in 1..=pages {
-        let mut text = format!(
-            "---\ntitle: Checklist {page}\nms.date: 05/14/2025\n---\n\n# Checklist {page}\n\nIntro paragraph with **bold** and a [link](/power-platform/admin/).\n"
-        );
-        for section in 1..=6 {
-            text.push_str(&format!("\n## Area {section} {{prefix=P{page}S{section}}}\n\nA paragraph about this area.\n\n| Done? | Task |\n|---|---|\n"));
-            for task in 1..=6 {
-                text.push_str(&format!("| &check; | Task {task} of area {section}: review the [settings](/entra/identity/) and **record** the result. |\n"));
-            }
-        }
-        text.push_str("\n```powershell\nGet-AdminPowerAppEnvironment | Where-Object { $_.IsDefault -eq $true }\n```\n");
-        std::fs::write(root.join(format!("content/page-{page:04}.md")), text).unwrap();
-    }
 }
 
 fn copy(from: &Path, to: &PathBuf) {

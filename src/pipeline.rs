@@ -1,4 +1,4 @@
-//! The stages in order, shared by `build` and `check`: parse → link → render → publish, stopping at
+//! The stages in order, shared by `build` and `check`: parse → link → render, stopping at
 //! the first stage that found errors so later stages never see a broken site.
 
 use std::time::{Duration, Instant};
@@ -8,18 +8,10 @@ use chrono::NaiveDate;
 use crate::diagnostics::{self, Diagnostic};
 use crate::load::Project;
 use crate::parse::ParseCache;
-use crate::render::RenderCache;
-use crate::render::{self, OutputFile};
+use crate::publish::Publisher;
+use crate::render::{self, RenderCache, Sink};
 use crate::site::Site;
-use crate::{link, parse, publish};
-
-/// A site ready to be written.
-pub struct Built {
-    pub site: Site,
-    pub files: Vec<OutputFile>,
-    /// Files copied from the project: (output path, source path).
-    pub static_files: Vec<(String, std::path::PathBuf)>,
-}
+use crate::{link, parse};
 
 /// How long each stage took, for `-v`.
 #[derive(Debug, Default, Clone)]
@@ -39,7 +31,9 @@ impl Timings {
 /// The result of running the pipeline: the site when there were no errors, and every
 /// diagnostic found on the way (sorted).
 pub struct Outcome {
-    pub built: Option<Built>,
+    pub site: Option<Site>,
+    /// The files to copy from the project (output path as published, source path).
+    pub static_files: Vec<(String, std::path::PathBuf)>,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Timings,
     /// Pages and evidence files parsed afresh (the rest came from the cache).
@@ -53,12 +47,6 @@ impl Caches {
     }
 }
 
-/// Runs parse, link and render over a loaded project. `diagnostics` are those `load` found;
-/// `as_of` is the day task statuses are computed for.
-pub fn run(project: &Project, diagnostics: Vec<Diagnostic>, as_of: NaiveDate) -> Outcome {
-    run_cached(project, diagnostics, as_of, &mut Caches::default())
-}
-
 /// What `serve --watch` keeps between rebuilds: parse results of unchanged files, and
 /// rendered pages whose inputs did not change.
 #[derive(Default)]
@@ -67,55 +55,91 @@ pub struct Caches {
     pub render: RenderCache,
 }
 
+/// Runs parse, link and render over a loaded project, handing each rendered file to `sink`.
+/// `diagnostics` are those `load` found; `as_of` is the day task statuses are computed for.
+/// `Err` only when the sink failed.
+pub fn run(
+    project: &Project,
+    diagnostics: Vec<Diagnostic>,
+    as_of: NaiveDate,
+    sink: &dyn Sink,
+) -> anyhow::Result<Outcome> {
+    let mut outcome = assemble(project, diagnostics, as_of, None);
+    render_into(&mut outcome, project, None, sink)?;
+    Ok(outcome)
+}
+
 /// [`run`], reusing what `caches` hold from earlier runs (`serve --watch`).
 pub fn run_cached(
     project: &Project,
-    mut diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<Diagnostic>,
     as_of: NaiveDate,
     caches: &mut Caches,
+    sink: &dyn Sink,
+) -> anyhow::Result<Outcome> {
+    let mut outcome = assemble(project, diagnostics, as_of, Some(&mut caches.parse));
+    render_into(&mut outcome, project, Some(&mut caches.render), sink)?;
+    Ok(outcome)
+}
+
+/// Parse and link. The outcome has no site if either found errors.
+pub fn assemble(
+    project: &Project,
+    mut diagnostics: Vec<Diagnostic>,
+    as_of: NaiveDate,
+    cache: Option<&mut ParseCache>,
 ) -> Outcome {
     let mut timings = Timings::default();
-    let (parsed, found) = timings.time("parse", || {
-        parse::parse_project_cached(project, &mut caches.parse)
+    let (parsed, found) = timings.time("parse", || match cache {
+        Some(cache) => parse::parse_project_cached(project, cache),
+        None => parse::parse_project(project),
     });
     let reparsed = parsed.reparsed;
     diagnostics.extend(found);
     let (site, found) = timings.time("link", || link::link(project, parsed, as_of));
     diagnostics.extend(found);
     diagnostics::sort(&mut diagnostics);
-    if diagnostics::count_errors(&diagnostics) > 0 {
-        return Outcome {
-            built: None,
-            diagnostics,
-            timings,
-            reparsed,
-        };
-    }
-    let rendered = timings.time("render", || {
-        render::render_cached(&site, &project.theme, &mut caches.render)
-    });
-    let built = match rendered {
-        Ok(files) => {
-            let (published, found) = timings.time("publish", || {
-                publish::publish(&site, files, &project.sources)
-            });
-            diagnostics.extend(found);
-            diagnostics::sort(&mut diagnostics);
-            published.map(|p| Built {
-                site,
-                files: p.files,
-                static_files: p.static_files,
-            })
-        }
-        Err(errors) => {
-            diagnostics.extend(errors);
-            None
-        }
-    };
+    let ok = diagnostics::count_errors(&diagnostics) == 0;
     Outcome {
-        built,
+        site: ok.then_some(site),
+        static_files: Vec::new(),
         diagnostics,
         timings,
         reparsed,
     }
+}
+
+/// Renders an assembled site and publishes it into `sink`: each page is shaped for the host
+/// and its links recorded on its way out, and once all are out every link is checked.
+/// Template errors, broken links and host problems join the diagnostics and take the site
+/// away. Does nothing when there is no site. `Err` only when the sink failed.
+pub fn render_into(
+    outcome: &mut Outcome,
+    project: &Project,
+    cache: Option<&mut RenderCache>,
+    sink: &dyn Sink,
+) -> anyhow::Result<()> {
+    let Some(site) = &outcome.site else {
+        return Ok(());
+    };
+    let publisher = Publisher::new(site, &project.theme, &project.sources, sink);
+    let start = Instant::now();
+    let errors = match cache {
+        Some(cache) => render::render_cached(site, &project.theme, cache, &publisher)?,
+        None => render::render(site, &project.theme, &publisher)?,
+    };
+    outcome.timings.stages.push(("render", start.elapsed()));
+    if !errors.is_empty() {
+        outcome.diagnostics.extend(errors);
+        outcome.site = None;
+        return Ok(());
+    }
+    let published = outcome.timings.time("publish", || publisher.finish())?;
+    outcome.static_files = published.static_files;
+    outcome.diagnostics.extend(published.diagnostics);
+    diagnostics::sort(&mut outcome.diagnostics);
+    if diagnostics::count_errors(&outcome.diagnostics) > 0 {
+        outcome.site = None;
+    }
+    Ok(())
 }

@@ -10,11 +10,12 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use anyhow::{Context, bail};
 use rayon::prelude::*;
 
-use crate::render::OutputFile;
+use crate::render::{OutputFile, Sink};
 
 /// Marks a directory as ppdocs output, which a later build may replace.
 pub const MARKER_FILE: &str = ".ppdocs-site";
@@ -113,30 +114,108 @@ pub fn write_site(
     static_files: &[(String, PathBuf)],
     guard: &Guard<'_>,
 ) -> anyhow::Result<WriteReport> {
-    let output = absolute(output)?;
-    check_output(&output, guard)?;
+    let staging = Staging::begin(output, guard)?;
+    files
+        .par_iter()
+        .try_for_each(|file| staging.put(file.clone()))?;
+    staging.finish(static_files)
+}
+
+/// A new site being written into a temporary folder beside the output. Rendered files go
+/// in as they come ([`Sink`]); [`Staging::finish`] swaps the folder in. Dropped without
+/// finishing (a failed build), the folder is removed and the output left as it was.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    output: PathBuf,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+}
+
+impl Staging {
+    /// Checks `output` against `guard`, removes leftovers of killed builds and creates the
+    /// temporary folder.
+    pub fn begin(output: &Path, guard: &Guard<'_>) -> anyhow::Result<Staging> {
+        let output = absolute(output)?;
+        check_output(&output, guard)?;
+        let (parent, name) = parent_and_name(&output)?;
+        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        remove_leftovers(parent, &name);
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.ppdocs-new-"))
+            .tempdir_in(parent)
+            .with_context(|| format!("creating a temporary folder in {}", parent.display()))?;
+        // The marker goes first: a later build removes a killed build's leftovers only if
+        // they carry it.
+        fs::write(dir.path().join(MARKER_FILE), MARKER_TEXT)
+            .with_context(|| format!("writing {}", dir.path().join(MARKER_FILE).display()))?;
+        Ok(Staging {
+            dir,
+            output,
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+        })
+    }
+
+    /// Copies the static files, then moves the new site into place.
+    pub fn finish(self, static_files: &[(String, PathBuf)]) -> anyhow::Result<WriteReport> {
+        let dir = self.dir.path();
+        static_files
+            .par_iter()
+            .try_for_each(|(output, source)| -> anyhow::Result<()> {
+                let path = staged_path(dir, output)?;
+                let copied = fs::copy(source, &path).with_context(|| {
+                    format!("copying {} to {}", source.display(), path.display())
+                })?;
+                self.files.fetch_add(1, Ordering::Relaxed);
+                self.bytes.fetch_add(copied, Ordering::Relaxed);
+                Ok(())
+            })?;
+        let report = WriteReport {
+            files: self.files.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+        };
+        let (parent, name) = parent_and_name(&self.output)?;
+        swap_in(self.dir, &self.output, parent, &name)?;
+        Ok(report)
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) -> anyhow::Result<()> {
+        let path = staged_path(self.dir.path(), &file.path)?;
+        fs::write(&path, &file.contents).with_context(|| format!("writing {}", path.display()))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes
+            .fetch_add(file.contents.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// Where output path `path` goes inside `dir`, with its folder created; refuses paths that
+/// would leave it.
+fn staged_path(dir: &Path, path: &str) -> anyhow::Result<PathBuf> {
+    if !is_safe_relative(path) {
+        bail!(
+            "refusing to write `{path}`: it would leave the output directory (this is a bug in ppdocs; please report it)"
+        );
+    }
+    let path = dir.join(path);
+    if let Some(folder) = path.parent() {
+        fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
+    }
+    Ok(path)
+}
+
+fn parent_and_name(output: &Path) -> anyhow::Result<(&Path, String)> {
     let parent = output
         .parent()
         .with_context(|| format!("{} has no parent folder", output.display()))?;
-    fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     let name = output
         .file_name()
         .with_context(|| format!("{} has no folder name", output.display()))?
         .to_string_lossy()
         .into_owned();
-    remove_leftovers(parent, &name);
-
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.ppdocs-new-"))
-        .tempdir_in(parent)
-        .with_context(|| format!("creating a temporary folder in {}", parent.display()))?;
-    // The marker goes first: a later build removes a killed build's leftovers only if
-    // they carry it.
-    fs::write(staging.path().join(MARKER_FILE), MARKER_TEXT)
-        .with_context(|| format!("writing {}", staging.path().join(MARKER_FILE).display()))?;
-    let report = write_all(staging.path(), files, static_files)?;
-    swap_in(staging, &output, parent, &name)?;
-    Ok(report)
+    Ok((parent, name))
 }
 
 /// The absolute, `..`-free form of `path`, with symlinks of its existing part resolved,
@@ -227,56 +306,6 @@ fn is_safe_relative(path: &str) -> bool {
         && Path::new(path)
             .components()
             .all(|c| matches!(c, Component::Normal(_)))
-}
-
-fn write_all(
-    dir: &Path,
-    files: &[OutputFile],
-    static_files: &[(String, PathBuf)],
-) -> anyhow::Result<WriteReport> {
-    let paths = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain(static_files.iter().map(|(o, _)| o.as_str()));
-    for path in paths {
-        if !is_safe_relative(path) {
-            bail!(
-                "refusing to write `{path}`: it would leave the output directory (this is a bug in ppdocs; please report it)"
-            );
-        }
-    }
-    let mut folders: Vec<PathBuf> = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain(static_files.iter().map(|(o, _)| o.as_str()))
-        .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
-        .collect();
-    folders.sort();
-    folders.dedup();
-    for folder in &folders {
-        fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
-    }
-    let written: u64 = files
-        .par_iter()
-        .map(|file| {
-            let path = dir.join(&file.path);
-            fs::write(&path, &file.contents)
-                .with_context(|| format!("writing {}", path.display()))?;
-            Ok(file.contents.len() as u64)
-        })
-        .sum::<anyhow::Result<u64>>()?;
-    let copied: u64 = static_files
-        .par_iter()
-        .map(|(output, source)| {
-            let path = dir.join(output);
-            fs::copy(source, &path)
-                .with_context(|| format!("copying {} to {}", source.display(), path.display()))
-        })
-        .sum::<anyhow::Result<u64>>()?;
-    Ok(WriteReport {
-        files: files.len() + static_files.len(),
-        bytes: written + copied,
-    })
 }
 
 /// Moves the finished site into place. The old site is moved aside first, then removed.

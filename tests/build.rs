@@ -263,3 +263,28 @@ fn every_page_has_landmarks_and_one_h1() {
         }
     }
 }
+
+/// Pages go to the staging folder as they are rendered: a template error found after some
+/// were written must still leave the previous site as it was, and no staging folder behind.
+#[test]
+fn a_template_error_during_rendering_leaves_the_previous_site_and_no_staging_folder() {
+    let project = TestProject::example();
+    project.build();
+    let before = snapshot_dir(&project.root.join("site"));
+    // Only section pages fail: the dashboard, articles and appendices render (and are
+    // written) before and beside them.
+    project.write(
+        "themes/broken/templates/section.html",
+        "{% extends \"base.html\" %}{% block content %}{{ no_such_value.field }}{% endblock content %}",
+    );
+    project.write("ppdocs.toml", "title = \"Broken\"\ntheme = \"broken\"\n");
+    let stderr = project.build_fails();
+    assert!(stderr.contains("no_such_value"), "{stderr}");
+    assert_eq!(snapshot_dir(&project.root.join("site")), before);
+    let leftovers: Vec<String> = std::fs::read_dir(&project.root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("ppdocs-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -441,3 +441,42 @@ fn bytes_len(path: &str) -> u64 {
     .unwrap()
     .len()
 }
+
+/// The all-appendices page renders its appendices separately and splices them together;
+/// a record must still be shown in full exactly once, before every reference back to it.
+#[test]
+fn all_appendices_show_each_record_in_full_once_before_its_references() {
+    for project in [TestProject::example(), TestProject::fixture("evidence")] {
+        project.build();
+        let html = project.read("site/appendix/all/index.html");
+        let all = project.page("appendix/all/index.html");
+        let full = all.attr("article.record", "id");
+        let unique: std::collections::HashSet<&String> = full.iter().collect();
+        assert_eq!(full.len(), unique.len(), "a record shown in full twice");
+        let json: serde_json::Value =
+            serde_json::from_str(&project.read("site/records.json")).unwrap();
+        let mut anchors: Vec<&str> = json["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|t| t["records"].as_array().unwrap())
+            .map(|r| r["id"].as_str().unwrap())
+            .collect();
+        anchors.sort_unstable();
+        anchors.dedup();
+        let mut shown: Vec<&str> = full.iter().map(String::as_str).collect();
+        shown.sort_unstable();
+        assert_eq!(shown, anchors, "every record of a task is shown in full");
+        for reference in all.attr(".record-ref a", "href") {
+            let anchor = reference.trim_start_matches('#');
+            let shown_at = html.find(&format!("id=\"{anchor}\"")).unwrap();
+            let referred_at = html
+                .find(&format!("record-ref\">Also: <a href=\"#{anchor}\""))
+                .unwrap();
+            assert!(
+                shown_at < referred_at,
+                "{anchor} referred to before it is shown"
+            );
+        }
+    }
+}

@@ -25,7 +25,7 @@ impl Rng {
 const EDITS: usize = 12;
 
 fn apply_random_edit(project: &TestProject, rng: &mut Rng, step: usize) -> String {
-    let n = rng.below(10);
+    let n = rng.below(12);
     match n {
         0 => {
             let text = format!(
@@ -99,6 +99,23 @@ fn apply_random_edit(project: &TestProject, rng: &mut Rng, step: usize) -> Strin
         8 => {
             project.write("content/training/m.md", &format!("---\ntitle: Module {step}\naudience: [makers]\nduration: {}\nlevel: beginner\ntasks: [TP-01]\n---\nBody.\n", 5 + rng.below(10)));
             "write module".into()
+        }
+        10 => {
+            // A second article: the all-appendices page gets parts of its own.
+            project.write(
+                "content/second.md",
+                &format!("# Second\n\n## Identity {{prefix=ID}}\n\n| Done? | Task |\n|---|---|\n| ✓ | Review roles, take {step}. |\n| ✓ | Rotate keys. |\n"),
+            );
+            "write second article".into()
+        }
+        11 => {
+            // One record for tasks of two sections: shown in full in the first part only.
+            let tasks = ["[TP-01, ID-01]", "[ID-02, TP-02]", "TP-01"][rng.below(3) as usize];
+            project.write(
+                "content/evidence/both.md",
+                &format!("---\ntask: {tasks}\nstatus: done\nowner: Both {step}\ncollected: 2026-02-01\nframeworks: [GDPR]\n---\nNotes.\n"),
+            );
+            "record for two sections".into()
         }
         _ => {
             project.write("content/evidence/t.md", "---\nmodule: m\nowner: CoE\nsessions:\n  - {date: 2026-05-01, audience: makers, attendees: 3}\n---\n");

@@ -10,7 +10,7 @@ use crate::config::{Target, normalize_base_url};
 use crate::load::load_project;
 use crate::pipeline;
 use crate::shell::Shell;
-use crate::write::{self, Guard};
+use crate::write::{Guard, Staging};
 
 pub struct BuildOptions {
     pub root: PathBuf,
@@ -44,12 +44,26 @@ pub fn run(options: &BuildOptions, shell: &Shell) -> anyhow::Result<bool> {
         .clone()
         .unwrap_or_else(|| project.root.join("site"));
 
-    let outcome = pipeline::run(&project, load_diagnostics, crate::cmd::as_of(options.as_of));
+    let guard = Guard {
+        root: &project.root,
+        force: options.force,
+    };
+    let as_of = crate::cmd::as_of(options.as_of);
+    let mut outcome = pipeline::assemble(&project, load_diagnostics, as_of, None);
+    // The staging folder is made only for a site without errors; rendered pages go
+    // straight into it, so the whole site never sits in memory.
+    let staging = match outcome.site {
+        Some(_) => Some(Staging::begin(&output, &guard)?),
+        None => None,
+    };
+    if let Some(staging) = &staging {
+        pipeline::render_into(&mut outcome, &project, None, staging)?;
+    }
     shell.diagnostics(&outcome.diagnostics, &project.sources);
     for (stage, time) in &outcome.timings.stages {
         shell.verbose(&format!("{stage}: {:.1} ms", time.as_secs_f64() * 1000.0));
     }
-    let Some(built) = outcome.built else {
+    let (Some(site), Some(staging)) = (outcome.site, staging) else {
         shell.failed(&format!(
             "build failed ({}); {} was left as it was",
             tally(&outcome.diagnostics),
@@ -57,13 +71,7 @@ pub fn run(options: &BuildOptions, shell: &Shell) -> anyhow::Result<bool> {
         ));
         return Ok(false);
     };
-
-    let guard = Guard {
-        root: &project.root,
-        force: options.force,
-    };
-    let report = write::write_site(&output, &built.files, &built.static_files, &guard)?;
-    let site = &built.site;
+    let report = staging.finish(&outcome.static_files)?;
     shell.status(
         "Built",
         &format!(

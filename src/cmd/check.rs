@@ -9,6 +9,7 @@ use crate::cmd::{plural, tally};
 use crate::diagnostics::{self, Diagnostic, Sources};
 use crate::load::load_project;
 use crate::pipeline;
+use crate::render::Discard;
 use crate::shell::Shell;
 use crate::site::{Site, Status};
 
@@ -45,8 +46,15 @@ pub fn run(options: &CheckOptions, shell: &Shell) -> anyhow::Result<bool> {
     if let Some(target) = options.target {
         project.config.target = target;
     }
-    let outcome = pipeline::run(&project, load_diagnostics, crate::cmd::as_of(options.as_of));
-    let site = outcome.built.as_ref().map(|b| &b.site);
+    // Rendering finds template errors and publishing broken links; the pages themselves
+    // are not needed.
+    let outcome = pipeline::run(
+        &project,
+        load_diagnostics,
+        crate::cmd::as_of(options.as_of),
+        &Discard,
+    )?;
+    let site = outcome.site.as_ref();
     let denied = site
         .map(|s| denied(s, &outcome.diagnostics, &options.deny))
         .unwrap_or_default();

@@ -15,6 +15,7 @@ use crate::diagnostics;
 use crate::load::{LOCK_FILE, load_project};
 use crate::parse::lock::{Lock, LockedTask, VERSION, parse_lock, write_lock};
 use crate::pipeline;
+use crate::render::Discard;
 use crate::shell::Shell;
 use crate::site::Site;
 
@@ -22,10 +23,10 @@ use crate::site::Site;
 pub fn run(root: &Path, as_of: Option<NaiveDate>, shell: &Shell) -> anyhow::Result<bool> {
     let (project, load_diagnostics) = load_project(root)?;
     let as_of = crate::cmd::as_of(as_of);
-    let outcome = pipeline::run(&project, load_diagnostics, as_of);
+    let outcome = pipeline::run(&project, load_diagnostics, as_of, &Discard)?;
     shell.diagnostics(&outcome.diagnostics, &project.sources);
-    let Some(built) = outcome
-        .built
+    let Some(site) = outcome
+        .site
         .filter(|_| diagnostics::count_errors(&outcome.diagnostics) == 0)
     else {
         shell.failed("fix the errors above first; ppdocs.lock was not changed");
@@ -35,21 +36,21 @@ pub fn run(root: &Path, as_of: Option<NaiveDate>, shell: &Shell) -> anyhow::Resu
         Some(text) => parse_lock(text, Path::new(LOCK_FILE)).unwrap_or_default(),
         None => Lock::default(),
     };
-    let lock = next_lock(&built.site, &previous, as_of);
+    let lock = next_lock(&site, &previous, as_of);
     let path = project.root.join(LOCK_FILE);
     write_atomically(&path, write_lock(&lock).as_bytes())?;
-    let report = &built.site.lock;
+    let report = &site.lock;
     let retired = lock.tasks.iter().filter(|t| t.retired.is_some()).count();
     shell.status(
         "Locked",
         &format!(
             "{} task IDs in {} ({} new, {} reworded, {} retired)",
-            built.site.tasks.len(),
+            site.tasks.len(),
             path.display(),
             if report.present {
                 report.new.len()
             } else {
-                built.site.tasks.len()
+                site.tasks.len()
             },
             report.reworded.len(),
             retired

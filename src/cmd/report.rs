@@ -11,7 +11,7 @@ use crate::cmd::tally;
 use crate::config::Target;
 use crate::load::{CONTENT_DIR, load_project};
 use crate::pipeline;
-use crate::render::{self, REPORT_FILE};
+use crate::render::{self, InMemory, REPORT_FILE};
 use crate::shell::Shell;
 
 pub struct ReportOptions {
@@ -37,16 +37,22 @@ pub fn run(options: &ReportOptions, shell: &Shell) -> anyhow::Result<bool> {
         .unwrap_or_else(|| project.root.join(REPORT_FILE));
     check_output(&output, &project.root, options.force)?;
 
-    let outcome = pipeline::run(&project, load_diagnostics, crate::cmd::as_of(options.as_of));
+    let files = InMemory::default();
+    let outcome = pipeline::run(
+        &project,
+        load_diagnostics,
+        crate::cmd::as_of(options.as_of),
+        &files,
+    )?;
     shell.diagnostics(&outcome.diagnostics, &project.sources);
-    let Some(built) = outcome.built else {
+    let Some(site) = outcome.site else {
         shell.failed(&format!(
             "report not written ({})",
             tally(&outcome.diagnostics)
         ));
         return Ok(false);
     };
-    let html = match render::render_report(&built.site, &project.theme) {
+    let html = match render::render_report(&site, &project.theme) {
         Ok(html) => html,
         Err(diagnostic) => {
             shell.diagnostics(&[diagnostic], &project.sources);
@@ -54,9 +60,10 @@ pub fn run(options: &ReportOptions, shell: &Shell) -> anyhow::Result<bool> {
             return Ok(false);
         }
     };
-    let bytes = crate::publish::self_contained(&html, &built.files, &built.static_files).map_err(
-        |err| anyhow::anyhow!("the report template did not give well-formed HTML: {err}"),
-    )?;
+    let bytes = crate::publish::self_contained(&html, &files.into_files(), &outcome.static_files)
+        .map_err(|err| {
+        anyhow::anyhow!("the report template did not give well-formed HTML: {err}")
+    })?;
 
     let parent = output
         .parent()
@@ -82,8 +89,8 @@ pub fn run(options: &ReportOptions, shell: &Shell) -> anyhow::Result<bool> {
             "{} ({} KiB, {} tasks, {} records)",
             output.display(),
             bytes.len().div_ceil(1024),
-            built.site.tasks.len(),
-            built.site.records.len()
+            site.tasks.len(),
+            site.records.len()
         ),
     );
     Ok(true)

@@ -97,7 +97,7 @@ fn text_hash(text: &str) -> u64 {
 /// Parses every page and evidence file of the project in parallel, and the framework
 /// mappings and lock file. Output order follows `project.content`.
 pub fn parse_project(project: &Project) -> (ParsedProject, Vec<Diagnostic>) {
-    parse_project_cached(project, &mut ParseCache::default())
+    parse_all(project, None)
 }
 
 /// [`parse_project`], reusing what `cache` holds for files that did not change.
@@ -105,26 +105,41 @@ pub fn parse_project_cached(
     project: &Project,
     cache: &mut ParseCache,
 ) -> (ParsedProject, Vec<Diagnostic>) {
+    parse_all(project, Some(cache))
+}
+
+/// Parses the project; with a cache, reuses and keeps results (a build without one keeps
+/// no copies of what it parsed).
+fn parse_all(
+    project: &Project,
+    mut cache: Option<&mut ParseCache>,
+) -> (ParsedProject, Vec<Diagnostic>) {
     let learn_base_url = &project.config.learn_base_url;
-    if &cache.learn_base_url != learn_base_url {
+    if let Some(cache) = cache.as_deref_mut()
+        && &cache.learn_base_url != learn_base_url
+    {
         *cache = ParseCache {
             learn_base_url: learn_base_url.clone(),
             ..ParseCache::default()
         };
     }
-    let hashes: HashMap<&Path, u64> = project
-        .content
-        .par_iter()
-        .map(|f| (f.path.as_path(), text_hash(&f.text)))
-        .collect();
+    let hashes: HashMap<&Path, u64> = match cache {
+        Some(_) => project
+            .content
+            .par_iter()
+            .map(|f| (f.path.as_path(), text_hash(&f.text)))
+            .collect(),
+        None => HashMap::new(),
+    };
     let index: ContentIndex = project
         .content
         .iter()
         .filter(|f| f.kind != ContentKind::Evidence)
         .map(|f| (f.path.clone(), f.text.clone()))
         .collect();
+    let reader = cache.as_deref();
     let cached_page = |file: &ContentFile| -> Option<PageResult> {
-        let (inputs, result) = cache.pages.get(&file.path)?;
+        let (inputs, result) = reader?.pages.get(&file.path)?;
         inputs
             .iter()
             .all(|(path, hash)| hashes.get(path.as_path()) == Some(hash))
@@ -149,7 +164,7 @@ pub fn parse_project_cached(
         .filter(|file| file.kind == ContentKind::Evidence)
         .map(|file| {
             let hash = hashes.get(file.path.as_path()).copied().unwrap_or_default();
-            match cache.records.get(&file.path) {
+            match reader.and_then(|cache| cache.records.get(&file.path)) {
                 Some((cached, result)) if *cached == hash => {
                     (file.path.clone(), false, result.clone())
                 }
@@ -157,33 +172,8 @@ pub fn parse_project_cached(
             }
         })
         .collect();
-    cache
-        .pages
-        .retain(|path, _| hashes.contains_key(path.as_path()));
-    cache
-        .records
-        .retain(|path, _| hashes.contains_key(path.as_path()));
-    for (path, fresh, result) in &pages {
-        if *fresh {
-            let inputs = match &result.0 {
-                Some(document) => document.inputs.clone(),
-                None => vec![path.clone()],
-            };
-            let inputs = inputs
-                .into_iter()
-                .map(|p| {
-                    let hash = hashes.get(p.as_path()).copied().unwrap_or_default();
-                    (p, hash)
-                })
-                .collect();
-            cache.pages.insert(path.clone(), (inputs, result.clone()));
-        }
-    }
-    for (path, fresh, result) in &records {
-        if *fresh {
-            let hash = hashes.get(path.as_path()).copied().unwrap_or_default();
-            cache.records.insert(path.clone(), (hash, result.clone()));
-        }
+    if let Some(cache) = cache {
+        keep(cache, &hashes, &pages, &records);
     }
     let reparsed = pages.iter().filter(|p| p.1).count() + records.iter().filter(|r| r.1).count();
     let pages: Vec<PageResult> = pages.into_iter().map(|(_, _, r)| r).collect();
@@ -217,6 +207,44 @@ pub fn parse_project_cached(
         reparsed,
     };
     (parsed, diagnostics)
+}
+
+/// Stores freshly parsed results in `cache` with the hashes of the files they came from,
+/// and forgets files that are gone.
+fn keep(
+    cache: &mut ParseCache,
+    hashes: &HashMap<&Path, u64>,
+    pages: &[(PathBuf, bool, PageResult)],
+    records: &[(PathBuf, bool, RecordResult)],
+) {
+    cache
+        .pages
+        .retain(|path, _| hashes.contains_key(path.as_path()));
+    cache
+        .records
+        .retain(|path, _| hashes.contains_key(path.as_path()));
+    for (path, fresh, result) in pages {
+        if *fresh {
+            let inputs = match &result.0 {
+                Some(document) => document.inputs.clone(),
+                None => vec![path.clone()],
+            };
+            let inputs = inputs
+                .into_iter()
+                .map(|p| {
+                    let hash = hashes.get(p.as_path()).copied().unwrap_or_default();
+                    (p, hash)
+                })
+                .collect();
+            cache.pages.insert(path.clone(), (inputs, result.clone()));
+        }
+    }
+    for (path, fresh, result) in records {
+        if *fresh {
+            let hash = hashes.get(path.as_path()).copied().unwrap_or_default();
+            cache.records.insert(path.clone(), (hash, result.clone()));
+        }
+    }
 }
 
 /// Parses one page. `None` when the page cannot be read at all (broken front matter).

@@ -4,9 +4,6 @@
 
 use sha2::{Digest, Sha256};
 
-use super::links::Renames;
-use crate::render::{ASSETS_DIR, OutputFile};
-
 /// Turns Jekyll off, so folders and files starting with `_` are published.
 pub const NO_JEKYLL: &str = ".nojekyll";
 /// GitHub Pages refuses larger files.
@@ -14,24 +11,14 @@ pub const FILE_LIMIT: u64 = 100 * 1024 * 1024;
 /// GitHub Pages' limit on a published site.
 pub const SITE_LIMIT: u64 = 1024 * 1024 * 1024;
 
-/// `assets/style.css` → `assets/style.3f2a9c1b0d.css`, for every generated asset.
-pub fn asset_renames(files: &[OutputFile]) -> Renames {
-    let prefix = format!("{ASSETS_DIR}/");
-    files
-        .iter()
-        .filter(|f| f.path.starts_with(&prefix))
-        .map(|f| {
-            let hash = Sha256::digest(&f.contents);
-            let hex: String = hash[..5].iter().map(|b| format!("{b:02x}")).collect();
-            let new = match f.path.rsplit_once('.') {
-                Some((stem, extension)) if !stem.ends_with('/') => {
-                    format!("{stem}.{hex}.{extension}")
-                }
-                _ => format!("{}.{hex}", f.path),
-            };
-            (f.path.clone(), new)
-        })
-        .collect()
+/// `assets/style.css` → `assets/style.3f2a9c1b0d.css`: the name carries the content's hash.
+pub fn hashed_name(path: &str, contents: &[u8]) -> String {
+    let hash = Sha256::digest(contents);
+    let hex: String = hash[..5].iter().map(|b| format!("{b:02x}")).collect();
+    match path.rsplit_once('.') {
+        Some((stem, extension)) if !stem.ends_with('/') => format!("{stem}.{hex}.{extension}"),
+        _ => format!("{path}.{hex}"),
+    }
 }
 
 /// Dotfiles other than `.nojekyll` (and ppdocs' own marker): the upload action leaves them out.
@@ -41,29 +28,18 @@ pub fn is_dropped_dotfile(path: &str, marker: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
 
     #[test]
     fn assets_get_a_content_hash_in_their_name() {
-        let file = |path: &str, text: &str| OutputFile {
-            path: path.to_string(),
-            contents: Arc::from(text.as_bytes()),
-        };
-        let renames = asset_renames(&[
-            file("assets/style.css", "body{}"),
-            file("assets/other.css", "body{}"),
-            file("index.html", "<p>"),
-        ]);
-        let style = &renames["assets/style.css"];
+        let style = hashed_name("assets/style.css", b"body{}");
         assert!(style.starts_with("assets/style.") && style.ends_with(".css"));
         assert_eq!(style.len(), "assets/style.0123456789.css".len());
         assert_eq!(
             style.trim_start_matches("assets/style."),
-            renames["assets/other.css"].trim_start_matches("assets/other.")
+            hashed_name("assets/other.css", b"body{}").trim_start_matches("assets/other.")
         );
-        assert!(!renames.contains_key("index.html"));
+        assert_ne!(style, hashed_name("assets/style.css", b"body{x}"));
     }
 
     #[test]

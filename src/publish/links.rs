@@ -8,8 +8,7 @@ use super::html;
 use crate::parse::learn::percent_decode;
 use crate::urls;
 
-/// Output paths the target renamed: old (as rendered) → new, both relative to the site root.
-pub type Renames = HashMap<String, String>;
+use super::Names;
 
 /// What a page links to and which fragments it offers.
 #[derive(Debug, Default)]
@@ -40,11 +39,11 @@ pub type Scanned = Result<(PageScan, Option<Vec<u8>>), String>;
 
 /// Scans `html` (the page at `page`). With `renames`, also rewrites every link whose page or
 /// target moved and returns the new bytes.
-pub fn scan(page: &str, html: &[u8], renames: &Renames, base_url: Option<&str>) -> Scanned {
+pub fn scan(page: &str, html: &[u8], names: &Names, base_url: Option<&str>) -> Scanned {
     let html = std::str::from_utf8(html).map_err(|e| e.to_string())?;
     let mut found = PageScan::default();
-    let rewriting = !renames.is_empty();
-    let new_page = renames.get(page).map_or(page, String::as_str);
+    let rewriting = !names.is_plain();
+    let new_page = names.rename(page);
     let mut replacements: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     html::for_each_start_tag(html, |tag, attributes| {
         for attribute in attributes {
@@ -67,7 +66,7 @@ pub fn scan(page: &str, html: &[u8], renames: &Renames, base_url: Option<&str>) 
                 continue;
             };
             if rewriting && let LinkTarget::Internal { path, .. } = &target {
-                let new_href = relink(new_page, path, &href, renames, absolute);
+                let new_href = relink(&new_page, path, &href, names, absolute);
                 if new_href != href {
                     let escaped = new_href.replace('&', "&amp;").replace('"', "&quot;");
                     replacements.push((attribute.value_range.clone(), escaped));
@@ -174,19 +173,19 @@ fn relink(
     new_page: &str,
     target: &str,
     href: &str,
-    renames: &Renames,
+    names: &Names,
     absolute: Option<&str>,
 ) -> String {
-    let new_target = renames.get(target).map_or(target, String::as_str);
+    let new_target = names.rename(target);
     let tail = href.find(['?', '#']).map_or("", |i| &href[i..]);
     if href.starts_with('#') || href.starts_with('?') {
         return href.to_string();
     }
     match absolute {
-        Some(base) => format!("{base}{}{tail}", urls::encode_path(new_target)),
+        Some(base) => format!("{base}{}{tail}", urls::encode_path(&new_target)),
         None => format!(
             "{}{tail}",
-            urls::encode_path(&relative(new_page, new_target))
+            urls::encode_path(&relative(new_page, &new_target))
         ),
     }
 }
@@ -391,13 +390,15 @@ mod tests {
 
     #[test]
     fn scanning_rewrites_renamed_targets_and_collects_ids() {
-        let renames: Renames = [
-            ("a/index.html", "a/index.aspx"),
-            ("index.html", "index.aspx"),
-        ]
-        .into_iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
+        let renames = Names::Hashed(
+            [
+                ("a/index.html", "a/index.aspx"),
+                ("index.html", "index.aspx"),
+            ]
+            .into_iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect(),
+        );
         let html = br##"<h2 id="x">X</h2><a href="../index.html#top">home</a><a href="https://x.test/">ext</a><a href="#x">self</a>"##;
         let (scan, output) = scan("a/index.html", html, &renames, None).unwrap();
         let output = String::from_utf8(output.unwrap()).unwrap();
@@ -410,7 +411,7 @@ mod tests {
 
     #[test]
     fn verify_reports_missing_files_folders_and_anchors() {
-        let page = |html: &[u8], name: &str| scan(name, html, &Renames::new(), None).unwrap().0;
+        let page = |html: &[u8], name: &str| scan(name, html, &Names::Plain, None).unwrap().0;
         let scans = vec![
             (
                 "a/index.html".to_string(),

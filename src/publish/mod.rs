@@ -14,19 +14,22 @@ pub mod links;
 mod report;
 mod sharepoint;
 
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use rayon::prelude::*;
+use indexmap::IndexSet;
 
 use crate::config::Target;
 use crate::diagnostics::{Code, Diagnostic, Sources};
-use crate::render::{OutputFile, search};
+use crate::load::Theme;
+use crate::parse::highlight;
+use crate::render::{ASSETS_DIR, OutputFile, Sink, search};
 use crate::site::Site;
 use crate::urls;
 use crate::write::MARKER_FILE;
-use links::{PageScan, Renames};
+use links::{LinkTarget, PageScan};
 
 pub use report::self_contained;
 pub use sharepoint::UPLOAD_SCRIPT;
@@ -39,173 +42,408 @@ pub const RESERVED_FILES: [&str; 4] = [
     search::SEARCH_PAGE,
 ];
 
-/// The site as it will be written: rendered files and static files (output path, source).
+/// How the target names output files: render writes plain names, publish renames.
+pub enum Names {
+    /// Names stay as rendered.
+    Plain,
+    /// Some files renamed, the rest kept: old → new.
+    Hashed(HashMap<String, String>),
+    /// Every name made acceptable to SharePoint, pages ending in `.{0}`.
+    SharePoint(String),
+}
+
+impl Names {
+    pub fn is_plain(&self) -> bool {
+        matches!(self, Names::Plain)
+    }
+
+    /// The published name of the rendered file at `path`.
+    pub fn rename<'p>(&self, path: &'p str) -> Cow<'p, str> {
+        match self {
+            Names::Plain => Cow::Borrowed(path),
+            Names::Hashed(map) => map
+                .get(path)
+                .map_or(Cow::Borrowed(path), |new| Cow::Owned(new.clone())),
+            Names::SharePoint(extension) => Cow::Owned(sharepoint::safe_path(path, extension)),
+        }
+    }
+}
+
+/// What finishing publication gives: problems found, and the static files with their
+/// published names (output path, source path) for `write` to copy.
 pub struct Published {
-    pub files: Vec<OutputFile>,
+    pub diagnostics: Vec<Diagnostic>,
     pub static_files: Vec<(String, PathBuf)>,
 }
 
-/// Shapes `files` (and the site's static files) for the configured target and checks every
-/// link. Errors are broken links and paths the host refuses; warnings are host limits.
-pub fn publish(
-    site: &Site,
-    mut files: Vec<OutputFile>,
-    sources: &Sources,
-) -> (Option<Published>, Vec<Diagnostic>) {
-    let target = site.config.target;
-    let base_url = site.config.base_url.as_deref();
-    let mut diagnostics = Vec::new();
-    let mut static_files = site.static_files.clone();
+/// The publish stage as a [`Sink`] in front of the real one: every rendered file passes
+/// through it on its way out (renamed, its links rewritten and recorded), and
+/// [`Publisher::finish`] checks every recorded link once all files have passed.
+pub struct Publisher<'a> {
+    site: &'a Site,
+    sources: &'a Sources,
+    sink: &'a dyn Sink,
+    names: Names,
+    search_index: Vec<u8>,
+    found: Mutex<Found>,
+}
 
-    let renames = match target {
-        Target::Default => Renames::new(),
-        Target::GithubPages => github::asset_renames(&files),
-        Target::Sharepoint => sharepoint::renames(
-            files
-                .iter()
-                .map(|f| f.path.as_str())
-                .chain(static_files.iter().map(|(o, _)| o.as_str())),
-            &site.config.sharepoint.page_extension,
-        ),
-    };
+/// What the pages passing through hold, kept compactly: strings are interned, so a link the
+/// sidebar repeats on every page costs a few integers per page.
+#[derive(Default)]
+struct Found {
+    strings: IndexSet<Box<str>>,
+    /// Every rendered file's path, as rendered.
+    outputs: HashSet<u32>,
+    /// Each page's ids (`#fragments` others may link to), sorted.
+    ids: HashMap<u32, Vec<u32>>,
+    links: Vec<FoundLink>,
+    /// Published path and size of every file, for the host's checks and the sitemap.
+    published: Vec<(String, u64)>,
+    problems: Vec<Diagnostic>,
+}
 
-    let scanned: Vec<links::Scanned> = files
-        .par_iter()
-        .map(|file| {
-            if file.path.ends_with(".html") {
-                links::scan(&file.path, &file.contents, &renames, base_url)
-            } else {
-                Ok((PageScan::default(), None))
-            }
-        })
-        .collect();
-    let mut scans = Vec::new();
-    for (file, result) in files.iter_mut().zip(scanned) {
-        match result {
-            Ok((scan, rewritten)) => {
-                if file.path.ends_with(".html") {
-                    scans.push((file.path.clone(), scan));
+struct FoundLink {
+    page: u32,
+    href: u32,
+    target: Result<(u32, u32), &'static str>,
+}
+
+impl Found {
+    fn intern(&mut self, text: &str) -> u32 {
+        match self.strings.get_index_of(text) {
+            Some(index) => index as u32,
+            None => self.strings.insert_full(text.into()).0 as u32,
+        }
+    }
+
+    fn text(&self, id: u32) -> &str {
+        &self.strings[id as usize]
+    }
+
+    fn record(&mut self, page: &str, scan: PageScan) {
+        let page = self.intern(page);
+        let mut ids: Vec<u32> = scan.ids.iter().map(|id| self.intern(id)).collect();
+        ids.sort_unstable();
+        self.ids.insert(page, ids);
+        for link in scan.links {
+            let href = self.intern(&link.href);
+            let target = match link.target {
+                LinkTarget::Internal { path, fragment } => {
+                    Ok((self.intern(&path), self.intern(&fragment)))
                 }
+                LinkTarget::Unusable(why) => Err(why),
+            };
+            self.links.push(FoundLink { page, href, target });
+        }
+    }
+}
+
+impl<'a> Publisher<'a> {
+    pub fn new(site: &'a Site, theme: &Theme, sources: &'a Sources, sink: &'a dyn Sink) -> Self {
+        let plain_index = search::index_js(site, &|url| url.to_string());
+        let names = match site.config.target {
+            Target::Default => Names::Plain,
+            Target::Sharepoint => Names::SharePoint(site.config.sharepoint.page_extension.clone()),
+            Target::GithubPages => {
+                // Every asset's content is known before any page is rendered, so pages can
+                // link to the hashed names as they pass.
+                let highlight = highlight::stylesheet();
+                let assets = theme
+                    .static_files
+                    .iter()
+                    .map(|(name, bytes)| (format!("{ASSETS_DIR}/{name}"), &bytes[..]))
+                    .chain([
+                        (format!("{ASSETS_DIR}/highlight.css"), highlight.as_bytes()),
+                        (search::INDEX_PATH.to_string(), &plain_index[..]),
+                    ]);
+                Names::Hashed(
+                    assets
+                        .map(|(path, bytes)| {
+                            let new = github::hashed_name(&path, bytes);
+                            (path, new)
+                        })
+                        .collect(),
+                )
+            }
+        };
+        let search_index = match names {
+            Names::SharePoint(_) => search::index_js(site, &|url| rename_url(url, &names)),
+            _ => plain_index,
+        };
+        Publisher {
+            site,
+            sources,
+            sink,
+            names,
+            search_index,
+            found: Mutex::new(Found::default()),
+        }
+    }
+
+    fn found(&self) -> std::sync::MutexGuard<'_, Found> {
+        self.found.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Puts the search index out, checks every link, and adds the host's extra files.
+    pub fn finish(mut self) -> anyhow::Result<Published> {
+        let index = std::mem::take(&mut self.search_index);
+        self.put(OutputFile {
+            path: search::INDEX_PATH.to_string(),
+            contents: Arc::from(index),
+        })?;
+        let Publisher {
+            site,
+            sources,
+            sink,
+            names,
+            found,
+            ..
+        } = self;
+        let static_files: Vec<(String, PathBuf)> = site
+            .static_files
+            .iter()
+            .map(|(output, source)| (names.rename(output).into_owned(), source.clone()))
+            .collect();
+        let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+        for (output, _) in &site.static_files {
+            let id = found.intern(output);
+            found.outputs.insert(id);
+        }
+        for (published, source) in &static_files {
+            found.published.push((published.clone(), file_size(source)));
+        }
+        let mut diagnostics = std::mem::take(&mut found.problems);
+        diagnostics.extend(
+            verify(&found)
+                .iter()
+                .map(|broken| broken_link(site, sources, broken)),
+        );
+        diagnostics.extend(name_collisions(&found.published));
+        let mut extras = Vec::new();
+        match site.config.target {
+            Target::Default => {}
+            Target::GithubPages => {
+                diagnostics.extend(github_warnings(site, &found.published));
+                extras.push(OutputFile {
+                    path: github::NO_JEKYLL.to_string(),
+                    contents: Arc::from(&b""[..]),
+                });
+            }
+            Target::Sharepoint => {
+                let settings = &site.config.sharepoint;
+                diagnostics.extend(long_paths(&found.published, &settings.site_path));
+                let script = sharepoint::upload_script(&settings.site_path, MARKER_FILE);
+                extras.push(OutputFile {
+                    path: sharepoint::UPLOAD_SCRIPT.to_string(),
+                    contents: Arc::from(script.into_bytes()),
+                });
+            }
+        }
+        if let Some(base) = &site.config.base_url {
+            extras.push(sitemap(base, &found.published, &site.config));
+        }
+        for file in extras {
+            sink.put(file)?;
+        }
+        Ok(Published {
+            diagnostics,
+            static_files,
+        })
+    }
+}
+
+impl Sink for Publisher<'_> {
+    fn put(&self, mut file: OutputFile) -> anyhow::Result<()> {
+        let rendered_path = std::mem::take(&mut file.path);
+        let base_url = self.site.config.base_url.as_deref();
+        let scanned = rendered_path
+            .ends_with(".html")
+            .then(|| links::scan(&rendered_path, &file.contents, &self.names, base_url));
+        file.path = self.names.rename(&rendered_path).into_owned();
+        let mut problem = None;
+        match &self.names {
+            Names::Plain => {}
+            _ if rendered_path == "records.json" => {
+                file.contents = Arc::from(rename_json_urls(&file.contents, &self.names));
+            }
+            _ => {}
+        }
+        let scan = match scanned {
+            Some(Ok((scan, rewritten))) => {
                 if let Some(bytes) = rewritten {
                     file.contents = Arc::from(bytes);
                 }
+                Some(scan)
             }
-            Err(err) => diagnostics.push(Diagnostic::error(
-                Code::TemplateInvalid,
-                format!("{} is not well-formed HTML: {err}", file.path),
-            )),
+            Some(Err(err)) => {
+                problem = Some(Diagnostic::error(
+                    Code::TemplateInvalid,
+                    format!("{rendered_path} is not valid UTF-8: {err}"),
+                ));
+                None
+            }
+            None => None,
+        };
+        if let Names::SharePoint(_) = self.names {
+            if scan.is_some() {
+                if let Some(escaped) = sharepoint::escape_code_blocks(&file.contents) {
+                    file.contents = Arc::from(escaped);
+                }
+            } else if file.contents.windows(2).any(|w| w == b"<%")
+                && [".js", ".css", ".json"]
+                    .iter()
+                    .any(|e| file.path.ends_with(e))
+            {
+                problem = Some(
+                    Diagnostic::error(
+                        Code::HostLimit,
+                        format!("{} contains `<%`, which SharePoint rejects", file.path),
+                    )
+                    .with_help("remove `<%` from the theme file (write `<` and `%` apart)"),
+                );
+            }
         }
+        {
+            let mut found = self.found();
+            let id = found.intern(&rendered_path);
+            found.outputs.insert(id);
+            found
+                .published
+                .push((file.path.clone(), file.contents.len() as u64));
+            if let Some(scan) = scan {
+                found.record(&rendered_path, scan);
+            }
+            found.problems.extend(problem);
+        }
+        self.sink.put(file)
     }
-    let outputs: HashSet<&str> = files
+}
+
+/// Every recorded link that leads nowhere.
+fn verify(found: &Found) -> Vec<links::Broken> {
+    let mut broken: Vec<links::Broken> = found
+        .links
         .iter()
-        .map(|f| f.path.as_str())
-        .chain(static_files.iter().map(|(o, _)| o.as_str()))
+        .filter_map(|link| {
+            let problem = match link.target {
+                Err(why) => (why.to_string(), false),
+                Ok((path, fragment)) => check_target(found, path, fragment)?,
+            };
+            Some(links::Broken {
+                page: found.text(link.page).to_string(),
+                href: found.text(link.href).to_string(),
+                problem: problem.0,
+                anchor: problem.1,
+            })
+        })
         .collect();
-    for broken in links::verify(&scans, &outputs) {
-        diagnostics.push(broken_link(site, sources, &broken));
-    }
-    drop(outputs);
-
-    if !renames.is_empty() {
-        apply_renames(&mut files, &mut static_files, &renames);
-    }
-    match target {
-        Target::Default => {}
-        Target::GithubPages => {
-            files.push(OutputFile {
-                path: github::NO_JEKYLL.to_string(),
-                contents: Arc::from(&b""[..]),
-            });
-            diagnostics.extend(github_warnings(site, &files, &static_files));
-        }
-        Target::Sharepoint => {
-            diagnostics.extend(sharepoint_checks(site, &mut files, &static_files));
-        }
-    }
-    if let Some(base) = base_url {
-        files.push(sitemap(base, &files, &site.config));
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    static_files.sort();
-
-    if crate::diagnostics::count_errors(&diagnostics) > 0 {
-        return (None, diagnostics);
-    }
-    (
-        Some(Published {
-            files,
-            static_files,
-        }),
-        diagnostics,
-    )
+    broken.sort_by(|a, b| (&a.page, &a.href).cmp(&(&b.page, &b.href)));
+    broken.dedup();
+    broken
 }
 
-/// Gives every file its new name, and maps the URLs inside the machine-readable files
-/// (`records.json`, the search index) too.
-fn apply_renames(
-    files: &mut [OutputFile],
-    static_files: &mut [(String, PathBuf)],
-    renames: &Renames,
-) {
-    for file in files.iter_mut() {
-        if file.path == "records.json" || file.path == search::INDEX_PATH {
-            file.contents = Arc::from(rename_json_urls(&file.contents, renames));
-        }
-        if let Some(new) = renames.get(&file.path) {
-            file.path = new.clone();
-        }
+fn check_target(found: &Found, path: u32, fragment: u32) -> Option<(String, bool)> {
+    let path_text = found.text(path);
+    if !found.outputs.contains(&path) {
+        let folder = path_text.trim_end_matches('/');
+        let index = if folder.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{folder}/index.html")
+        };
+        let is_folder = found
+            .strings
+            .get_index_of(index.as_str())
+            .is_some_and(|i| found.outputs.contains(&(i as u32)));
+        return Some(if is_folder {
+            (
+                format!(
+                    "points at a folder; link to `{index}` (folder links open a directory listing from file://)"
+                ),
+                false,
+            )
+        } else {
+            (
+                format!("points at `{path_text}`, which the build does not produce"),
+                false,
+            )
+        });
     }
-    for (output, _) in static_files.iter_mut() {
-        if let Some(new) = renames.get(output.as_str()) {
-            *output = new.clone();
-        }
+    let fragment_text = found.text(fragment);
+    if fragment_text.is_empty() {
+        return None;
     }
+    let ids = found.ids.get(&path)?;
+    ids.binary_search(&fragment).is_err().then(|| {
+        (
+            format!("`#{fragment_text}` names no element of `{path_text}`"),
+            true,
+        )
+    })
 }
 
-/// Every JSON string that is a renamed output path (with or without a `#fragment`), renamed.
-/// Accepts plain JSON and the search index script (JSON between a prefix and a suffix).
-fn rename_json_urls(bytes: &[u8], renames: &Renames) -> Vec<u8> {
-    let text = String::from_utf8_lossy(bytes);
-    let (prefix, json, suffix) = match text
-        .strip_prefix(search::INDEX_PREFIX)
-        .and_then(|rest| rest.strip_suffix(search::INDEX_SUFFIX))
-    {
-        Some(json) => (search::INDEX_PREFIX, json, search::INDEX_SUFFIX),
-        None => ("", text.as_ref(), ""),
-    };
-    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(json) else {
+/// Two files renamed to one name would overwrite each other.
+fn name_collisions(published: &[(String, u64)]) -> Vec<Diagnostic> {
+    let mut seen = HashSet::new();
+    let mut clashes: Vec<&str> = published
+        .iter()
+        .filter(|(path, _)| !seen.insert(path.as_str()))
+        .map(|(path, _)| path.as_str())
+        .collect();
+    clashes.sort_unstable();
+    clashes.dedup();
+    clashes
+        .into_iter()
+        .map(|path| {
+            Diagnostic::error(
+                Code::OutputConflict,
+                format!("two files would both be published as {path} once renamed for the host"),
+            )
+            .with_help("rename one of them so their names differ in more than the characters the host refuses")
+        })
+        .collect()
+}
+
+/// `records.json` with the output paths in it (its `url` and `path` fields) renamed.
+fn rename_json_urls(bytes: &[u8], names: &Names) -> Vec<u8> {
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
         return bytes.to_vec();
     };
-    rename_strings(&mut value, renames);
-    let json = if prefix.is_empty() {
-        serde_json::to_string_pretty(&value)
-    } else {
-        serde_json::to_string(&value)
-    }
-    .unwrap_or_default()
-    .replace('<', "\\u003c");
-    let newline = if prefix.is_empty() { "\n" } else { "" };
-    format!("{prefix}{json}{newline}{suffix}").into_bytes()
+    rename_url_fields(&mut value, names);
+    let mut json = serde_json::to_vec_pretty(&value).unwrap_or_default();
+    json.push(b'\n');
+    json
 }
 
-fn rename_strings(value: &mut serde_json::Value, renames: &Renames) {
+fn rename_url_fields(value: &mut serde_json::Value, names: &Names) {
     match value {
-        serde_json::Value::String(s) => {
-            let (path, fragment) = s
-                .split_once('#')
-                .map_or((s.as_str(), None), |(p, f)| (p, Some(f)));
-            if let Some(new) = renames.get(path) {
-                *s = match fragment {
-                    Some(f) => format!("{new}#{f}"),
-                    None => new.clone(),
-                };
+        serde_json::Value::Array(items) => {
+            items.iter_mut().for_each(|v| rename_url_fields(v, names))
+        }
+        serde_json::Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                match value {
+                    serde_json::Value::String(url) if key == "url" => {
+                        *url = rename_url(url, names);
+                    }
+                    // A file's path, which may itself contain `#`.
+                    serde_json::Value::String(path) if key == "path" => {
+                        *path = names.rename(path).into_owned();
+                    }
+                    _ => rename_url_fields(value, names),
+                }
             }
         }
-        serde_json::Value::Array(items) => {
-            items.iter_mut().for_each(|v| rename_strings(v, renames))
-        }
-        serde_json::Value::Object(map) => map.values_mut().for_each(|v| rename_strings(v, renames)),
         _ => {}
+    }
+}
+
+/// `path#fragment` with the path renamed.
+fn rename_url(url: &str, names: &Names) -> String {
+    match url.split_once('#') {
+        Some((path, fragment)) => format!("{}#{fragment}", names.rename(path)),
+        None => names.rename(url).into_owned(),
     }
 }
 
@@ -264,11 +502,7 @@ fn find_link(text: &str, href: &str) -> Option<usize> {
     })
 }
 
-fn github_warnings(
-    site: &Site,
-    files: &[OutputFile],
-    static_files: &[(String, PathBuf)],
-) -> Vec<Diagnostic> {
+fn github_warnings(site: &Site, published: &[(String, u64)]) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     if site.config.base_url.is_none() {
         warnings.push(
@@ -279,16 +513,9 @@ fn github_warnings(
             .with_help("pass --base-url https://OWNER.github.io/REPO/ (or set base_url) so the 404 page links absolutely"),
         );
     }
-    let sizes = files
-        .iter()
-        .map(|f| (f.path.as_str(), f.contents.len() as u64))
-        .chain(
-            static_files
-                .iter()
-                .map(|(o, source)| (o.as_str(), file_size(source))),
-        );
     let mut total = 0;
-    for (path, size) in sizes {
+    for (path, size) in published {
+        let size = *size;
         total += size;
         if size > github::FILE_LIMIT {
             warnings.push(
@@ -333,71 +560,35 @@ fn file_size(path: &Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }
 
-/// SharePoint: no `<%` in pages or generated data, every path within 400 characters, and the
-/// upload script.
-fn sharepoint_checks(
-    site: &Site,
-    files: &mut Vec<OutputFile>,
-    static_files: &[(String, PathBuf)],
-) -> Vec<Diagnostic> {
-    let settings = &site.config.sharepoint;
-    let page_suffix = format!(".{}", settings.page_extension);
-    let mut diagnostics = Vec::new();
-    for file in files.iter_mut() {
-        if file.path.ends_with(&page_suffix) {
-            if let Some(escaped) = sharepoint::escape_code_blocks(&file.contents) {
-                file.contents = Arc::from(escaped);
-            }
-        } else if (file.path.ends_with(".js")
-            || file.path.ends_with(".css")
-            || file.path.ends_with(".json"))
-            && file.contents.windows(2).any(|w| w == b"<%")
-        {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::HostLimit,
-                    format!("{} contains `<%`, which SharePoint rejects", file.path),
-                )
-                .with_help("remove `<%` from the theme file (write `<` and `%` apart)"),
-            );
-        }
-    }
-    let paths = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain(static_files.iter().map(|(o, _)| o.as_str()));
-    for (path, length) in sharepoint::too_long(paths, &settings.site_path) {
-        diagnostics.push(
+/// Paths SharePoint refuses: over 400 characters with the site's folder in front.
+fn long_paths(published: &[(String, u64)], site_path: &str) -> Vec<Diagnostic> {
+    let paths = published.iter().map(|(path, _)| path.as_str());
+    sharepoint::too_long(paths, site_path)
+        .into_iter()
+        .map(|(path, length)| {
             Diagnostic::error(
                 Code::PathTooLong,
                 format!(
                     "{}/{path} is {length} characters; SharePoint allows {}",
-                    settings.site_path.trim_matches('/'),
+                    site_path.trim_matches('/'),
                     sharepoint::PATH_LIMIT
                 ),
             )
-            .with_help("shorten the file, folder or section names in it, or `sharepoint.site_path` in ppdocs.toml"),
-        );
-    }
-    files.push(OutputFile {
-        path: sharepoint::UPLOAD_SCRIPT.to_string(),
-        contents: Arc::from(
-            sharepoint::upload_script(&settings.site_path, MARKER_FILE).into_bytes(),
-        ),
-    });
-    diagnostics
+            .with_help("shorten the file, folder or section names in it, or `sharepoint.site_path` in ppdocs.toml")
+        })
+        .collect()
 }
 
 /// `sitemap.xml`: every page but the 404 page and the search page, under the base URL.
-fn sitemap(base: &str, files: &[OutputFile], config: &crate::config::Config) -> OutputFile {
+fn sitemap(base: &str, published: &[(String, u64)], config: &crate::config::Config) -> OutputFile {
     let page_suffix = match config.target {
         Target::Sharepoint => format!(".{}", config.sharepoint.page_extension),
         _ => ".html".to_string(),
     };
     let search_page = search::SEARCH_PAGE.trim_end_matches(".html");
-    let mut pages: Vec<&str> = files
+    let mut pages: Vec<&str> = published
         .iter()
-        .map(|f| f.path.as_str())
+        .map(|(path, _)| path.as_str())
         .filter(|p| p.ends_with(&page_suffix))
         .filter(|p| !p.starts_with("404.") && !p.starts_with(search_page))
         .collect();
@@ -424,27 +615,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn json_urls_follow_renames() {
-        let renames: Renames = [("a/index.html".to_string(), "a/index.aspx".to_string())].into();
-        let json = br#"{"url":"a/index.html#task-X","other":"a/index.html.bak","n":1}"#;
-        let out = String::from_utf8(rename_json_urls(json, &renames)).unwrap();
+    fn only_url_fields_of_records_json_are_renamed() {
+        let names = Names::SharePoint("aspx".to_string());
+        let json = br#"{"url":"a/index.html#task-X","text":"Use: a/b?","records":[{"path":"e/q #1.txt"}]}"#;
+        let out = String::from_utf8(rename_json_urls(json, &names)).unwrap();
         assert!(out.contains(r#""url": "a/index.aspx#task-X""#), "{out}");
-        assert!(out.contains(r#""other": "a/index.html.bak""#));
-        let script = format!(
-            "{}{}{}",
-            search::INDEX_PREFIX,
-            r#"{"e":["a/index.html"]}"#,
-            search::INDEX_SUFFIX
-        );
-        let out = String::from_utf8(rename_json_urls(script.as_bytes(), &renames)).unwrap();
-        assert_eq!(
-            out,
-            format!(
-                "{}{}{}",
-                search::INDEX_PREFIX,
-                r#"{"e":["a/index.aspx"]}"#,
-                search::INDEX_SUFFIX
-            )
-        );
+        assert!(out.contains(r#""text": "Use: a/b?""#), "{out}");
+        assert!(out.contains(r#""path": "e/q -1.txt""#), "{out}");
+    }
+
+    #[test]
+    fn files_renamed_to_one_name_are_an_error() {
+        let published = [
+            ("e/a-1.txt".to_string(), 1),
+            ("e/b.txt".to_string(), 1),
+            ("e/a-1.txt".to_string(), 1),
+        ];
+        let clashes = name_collisions(&published);
+        assert_eq!(clashes.len(), 1);
+        assert!(clashes[0].message.contains("e/a-1.txt"));
     }
 }

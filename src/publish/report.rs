@@ -9,7 +9,8 @@ use base64::Engine;
 use lol_html::html_content::ContentType;
 use lol_html::{HtmlRewriter, Settings, element};
 
-use super::links::{self, LinkTarget, Renames};
+use super::Names;
+use super::links::{self, LinkTarget};
 use crate::render::{OutputFile, REPORT_FILE};
 
 /// `html` (rendered as if at the site root) with every reference to another file resolved.
@@ -19,7 +20,7 @@ pub fn self_contained(
     files: &[OutputFile],
     static_files: &[(String, PathBuf)],
 ) -> Result<Vec<u8>, String> {
-    let (scan, _) = links::scan(REPORT_FILE, html.as_bytes(), &Renames::new(), None)?;
+    let (scan, _) = links::scan(REPORT_FILE, html.as_bytes(), &Names::Plain, None)?;
     let ids: HashSet<String> = scan.ids;
     let file_bytes = |path: &str| -> Option<Vec<u8>> {
         files

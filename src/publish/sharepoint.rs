@@ -2,10 +2,6 @@
 //! downloads `.html` ones, rejects some characters and names, limits decoded paths to 400
 //! characters, and parses `.aspx` pages for `<% ... %>` code blocks.
 
-use std::collections::{BTreeSet, HashSet};
-
-use super::links::Renames;
-
 /// SharePoint's limit on a decoded path: site, library, folders and file name.
 pub const PATH_LIMIT: usize = 400;
 
@@ -15,39 +11,6 @@ pub const UPLOAD_SCRIPT: &str = "upload-to-sharepoint.ps1";
 /// Characters SharePoint does not accept in a file or folder name, and `#` and `%`, which
 /// it accepts but which break links.
 const FORBIDDEN: &[char] = &['"', '*', ':', '<', '>', '?', '/', '\\', '|', '#', '%'];
-
-/// New names for every path SharePoint would reject or not show, and `.html` pages renamed
-/// to `.{extension}`. Two paths never end up with one name.
-pub fn renames<'a>(paths: impl IntoIterator<Item = &'a str>, extension: &str) -> Renames {
-    let paths: BTreeSet<&str> = paths.into_iter().collect();
-    let mut taken: HashSet<String> = HashSet::new();
-    let mut renames = Renames::new();
-    for path in &paths {
-        let mut new = safe_path(path, extension);
-        if new != *path {
-            let mut n = 2;
-            while taken.contains(&new) || (paths.contains(new.as_str()) && new != *path) {
-                new = numbered(&safe_path(path, extension), n);
-                n += 1;
-            }
-            renames.insert(path.to_string(), new.clone());
-        }
-        taken.insert(new);
-    }
-    renames
-}
-
-/// `a/b.pdf` → `a/b-2.pdf`.
-fn numbered(path: &str, n: usize) -> String {
-    let (dir, name) = path.rsplit_once('/').map_or(("", path), |(d, n)| (d, n));
-    let (stem, extension) = split_extension(name);
-    let name = format!("{stem}-{n}{extension}");
-    if dir.is_empty() {
-        name
-    } else {
-        format!("{dir}/{name}")
-    }
-}
 
 /// `report.final.pdf` → (`report.final`, `.pdf`); a name without a dot has no extension.
 fn split_extension(name: &str) -> (&str, &str) {
@@ -226,15 +189,6 @@ mod tests {
         assert_eq!(safe_path("a/ name. ", "aspx"), "a/name");
         assert_eq!(safe_path("a/desktop.ini", "aspx"), "a/desktop_.ini");
         assert_eq!(safe_path("a/.lock", "aspx"), "a/lock_");
-    }
-
-    #[test]
-    fn renamed_paths_never_collide() {
-        let renames = renames(["e/a#1.txt", "e/a%1.txt", "e/a-1.txt"], "aspx");
-        let mut new: Vec<&str> = renames.values().map(String::as_str).collect();
-        new.sort();
-        assert_eq!(new, ["e/a-1-2.txt", "e/a-1-3.txt"]);
-        assert!(!renames.contains_key("e/a-1.txt"));
     }
 
     #[test]

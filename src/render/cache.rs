@@ -6,34 +6,57 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
 use crate::load::Theme;
 use crate::site::Site;
 
-/// Pages of the previous build, by output path, with the fingerprint they were built from.
+/// Pages of the previous build, by output path, with the fingerprint they were built from,
+/// and the appendices of the all-appendices page, by position.
 #[derive(Default)]
 pub struct RenderCache {
     shared: u64,
     pages: HashMap<String, (u64, Arc<[u8]>)>,
+    /// Written while pages render in parallel, hence the lock.
+    appendices: Mutex<Vec<Option<(u64, Arc<str>)>>>,
     rendered: usize,
 }
 
 impl RenderCache {
-    /// Forgets every page if what all pages share changed.
     /// How many pages the last run rendered (the rest were reused).
     pub fn rendered(&self) -> usize {
         self.rendered
     }
 
+    /// Forgets every page if what all pages share changed.
     pub(super) fn start(&mut self, shared: u64) {
         self.rendered = 0;
         if shared != self.shared {
             self.pages.clear();
+            self.appendices_mut().clear();
             self.shared = shared;
         }
+    }
+
+    fn appendices_mut(&mut self) -> &mut Vec<Option<(u64, Arc<str>)>> {
+        self.appendices.get_mut().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Part `part` of the all-appendices page, if it was rendered from the same inputs.
+    pub(super) fn appendix(&self, part: usize, fingerprint: u64) -> Option<Arc<str>> {
+        let appendices = self.appendices.lock().unwrap_or_else(|e| e.into_inner());
+        match appendices.get(part) {
+            Some(Some((cached, html))) if *cached == fingerprint => Some(html.clone()),
+            _ => None,
+        }
+    }
+
+    /// Keeps the parts of the all-appendices page for the next run (`parts` of them now).
+    pub(super) fn store_appendices(&self, parts: Vec<(u64, Arc<str>)>) {
+        let mut appendices = self.appendices.lock().unwrap_or_else(|e| e.into_inner());
+        *appendices = parts.into_iter().map(Some).collect();
     }
 
     pub(super) fn get(&self, path: &str, fingerprint: u64) -> Option<&Arc<[u8]>> {

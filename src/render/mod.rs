@@ -4,6 +4,7 @@
 //! data every page shares (site settings, navigation) goes in Tera's global context once,
 //! so no page copies the whole site. Pages render in parallel.
 
+mod all_appendices;
 mod cache;
 mod records;
 pub mod search;
@@ -12,7 +13,7 @@ mod views;
 pub use cache::RenderCache;
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -48,9 +49,46 @@ pub struct OutputFile {
     pub contents: Arc<[u8]>,
 }
 
-/// Renders every page of the site. All template errors are reported, not just the first.
-pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_cached(site, theme, &mut RenderCache::default())
+/// Where rendered files go: the staging folder (`build`), memory (`serve`) or nowhere
+/// (`check`). Files arrive from several threads, in no particular order.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> anyhow::Result<()>;
+}
+
+/// Keeps every file in memory, for `serve`.
+#[derive(Default)]
+pub struct InMemory(Mutex<Vec<OutputFile>>);
+
+impl InMemory {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for InMemory {
+    fn put(&self, file: OutputFile) -> anyhow::Result<()> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(())
+    }
+}
+
+/// Drops every file: `check` renders only to find template errors.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: OutputFile) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// Renders every page of the site into `sink`, each page handed over as soon as it is
+/// rendered so the whole site never sits in memory. Returns the template errors (all of
+/// them, not just the first); `Err` only when the sink failed.
+pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> anyhow::Result<Vec<Diagnostic>> {
+    render_each(site, theme, None, sink)
 }
 
 /// [`render`], reusing pages from `cache` whose inputs did not change (`serve --watch`).
@@ -58,117 +96,117 @@ pub fn render_cached(
     site: &Site,
     theme: &Theme,
     cache: &mut RenderCache,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    sink: &dyn Sink,
+) -> anyhow::Result<Vec<Diagnostic>> {
+    render_each(site, theme, Some(cache), sink)
+}
+
+fn render_each(
+    site: &Site,
+    theme: &Theme,
+    mut cache: Option<&mut RenderCache>,
+    sink: &dyn Sink,
+) -> anyhow::Result<Vec<Diagnostic>> {
     let (site_view, nav_view) = (SiteView::new(site), NavView::new(site));
-    let shared = [
-        serde_json::to_vec(&site_view).unwrap_or_default(),
-        serde_json::to_vec(&nav_view).unwrap_or_default(),
-    ];
-    cache.start(cache::shared_fingerprint(
-        site,
-        theme,
-        &[&shared[0], &shared[1]],
-    ));
-    let tera = compile(theme, &site_view, &nav_view).map_err(|d| vec![d])?;
-    let articles = cache::article_fingerprints(site);
-    let jobs = jobs(site);
-    let results: Vec<Result<Rendered, Diagnostic>> = jobs
+    if let Some(cache) = cache.as_deref_mut() {
+        let shared = [
+            serde_json::to_vec(&site_view).unwrap_or_default(),
+            serde_json::to_vec(&nav_view).unwrap_or_default(),
+        ];
+        cache.start(cache::shared_fingerprint(
+            site,
+            theme,
+            &[&shared[0], &shared[1]],
+        ));
+    }
+    let tera = match compile(theme, &site_view, &nav_view) {
+        Ok(tera) => tera,
+        Err(error) => return Ok(vec![error]),
+    };
+    // Fingerprints only matter when the pages are kept for the next run.
+    let articles = match cache {
+        Some(_) => cache::article_fingerprints(site),
+        None => Vec::new(),
+    };
+    let reader = cache.as_deref();
+    let outcomes: Vec<Outcome> = jobs(site)
         .par_iter()
         .map(|job| {
-            let fingerprint = fingerprint(site, job, &articles);
+            let fingerprint = reader.and_then(|_| fingerprint(site, job, &articles));
             if let Some(fingerprint) = fingerprint
+                && let Some(cache) = reader
                 && let Some(path) = job_path(site, job)
                 && let Some(bytes) = cache.get(&path, fingerprint)
             {
                 let contents = bytes.clone();
-                return Ok(Rendered::Reused(OutputFile { path, contents }));
+                sink.put(OutputFile { path, contents })?;
+                return Ok(Outcome::Reused);
             }
-            render_job(&tera, site, job).map(|file| Rendered::Fresh(file, fingerprint))
-        })
-        .collect();
-    cache.count_rendered(
-        results
-            .iter()
-            .filter(|r| matches!(r, Ok(Rendered::Fresh(..))))
-            .count(),
-    );
-    let results: Vec<Result<OutputFile, Diagnostic>> = results
-        .into_iter()
-        .map(|result| {
-            result.map(|rendered| match rendered {
-                Rendered::Reused(file) | Rendered::Fresh(file, None) => file,
-                Rendered::Fresh(file, Some(fingerprint)) => {
-                    cache.store(file.path.clone(), fingerprint, file.contents.clone());
-                    file
+            let rendered = match job {
+                Job::AppendixAll => {
+                    all_appendices::render(&tera, site, reader.map(|c| (c, &articles[..])))
                 }
-            })
+                _ => render_job(&tera, site, job),
+            };
+            match rendered {
+                Ok(file) => {
+                    let kept = fingerprint.map(|f| (file.path.clone(), f, file.contents.clone()));
+                    sink.put(file)?;
+                    Ok(Outcome::Rendered(kept))
+                }
+                Err(error) => Ok(Outcome::Failed(error)),
+            }
         })
-        .collect();
-    let mut files = Vec::with_capacity(results.len() + theme.static_files.len() + 3);
+        .collect::<anyhow::Result<_>>()?;
     let mut errors = Vec::new();
-    for result in results {
-        match result {
-            Ok(file) => files.push(file),
-            Err(d) => errors.push(d),
+    let mut rendered = 0;
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Reused => {}
+            Outcome::Rendered(kept) => {
+                rendered += 1;
+                if let (Some(cache), Some((path, fingerprint, bytes))) =
+                    (cache.as_deref_mut(), kept)
+                {
+                    cache.store(path, fingerprint, bytes);
+                }
+            }
+            Outcome::Failed(error) => errors.push(error),
         }
+    }
+    if let Some(cache) = cache {
+        cache.count_rendered(rendered);
     }
     if !errors.is_empty() {
         errors.dedup_by(|a, b| a.message == b.message);
-        return Err(errors);
+        return Ok(errors);
     }
     for (name, bytes) in &theme.static_files {
-        files.push(OutputFile {
+        sink.put(OutputFile {
             path: format!("{ASSETS_DIR}/{name}"),
             contents: Arc::from(&bytes[..]),
-        });
+        })?;
     }
-    files.push(OutputFile {
+    sink.put(OutputFile {
         path: format!("{ASSETS_DIR}/highlight.css"),
         contents: Arc::from(highlight::stylesheet().as_bytes()),
-    });
-    files.push(OutputFile {
-        path: "records.json".to_string(),
-        contents: Arc::from(records::records_json(site)),
-    });
-    files.push(OutputFile {
-        path: "records.csv".to_string(),
-        contents: Arc::from(records::records_csv(site)),
-    });
-    files.push(OutputFile {
-        path: search::INDEX_PATH.to_string(),
-        contents: Arc::from(search::index_js(site)),
-    });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    })?;
+    Ok(errors)
 }
 
-/// The name `ppdocs report` gives its file by default; the report's links are relative to it.
-pub const REPORT_FILE: &str = "compliance-report.html";
-
-/// The one-page compliance report (`report.html`): the dashboard's summary and every
-/// appendix. Its links still point into the site; `publish::self_contained` resolves them.
-pub fn render_report(site: &Site, theme: &Theme) -> Result<String, Diagnostic> {
-    let (site_view, nav_view) = (SiteView::new(site), NavView::new(site));
-    let tera = compile(theme, &site_view, &nav_view)?;
-    let mut context = appendix_all_context(site);
-    context.extend(dashboard_context(site));
-    context.insert("root", "");
-    context.insert("current_url", REPORT_FILE);
-    let html = tera
-        .render("report.html", &context)
-        .map_err(|err| template_error(&site.config.theme, err))?;
-    Ok(html.replace(ROOT_PLACEHOLDER, ""))
-}
-
-/// A page of this run: taken from the cache, or rendered (with its fingerprint when it
-/// may be cached).
-enum Rendered {
-    Reused(OutputFile),
-    Fresh(OutputFile, Option<u64>),
+/// What became of one job.
+enum Outcome {
+    /// Taken from the cache.
+    Reused,
+    /// Rendered; with what the cache keeps of it, when it may be cached.
+    Rendered(Option<(String, u64, Arc<[u8]>)>),
+    Failed(Diagnostic),
 }
 
 /// One output page to render.
 enum Job {
+    RecordsJson,
+    RecordsCsv,
     Dashboard,
     NotFound,
     Page(usize),
@@ -182,7 +220,10 @@ enum Job {
 }
 
 fn jobs(site: &Site) -> Vec<Job> {
+    // The largest pages first, so they do not hold up the end of the parallel run.
     let mut jobs = vec![
+        Job::RecordsJson,
+        Job::RecordsCsv,
         Job::Dashboard,
         Job::NotFound,
         Job::AppendixIndex,
@@ -269,6 +310,18 @@ fn job_path(site: &Site, job: &Job) -> Option<String> {
 
 fn render_job(tera: &Tera, site: &Site, job: &Job) -> Result<OutputFile, Diagnostic> {
     let (template, path, context) = match *job {
+        Job::RecordsJson => {
+            return Ok(OutputFile {
+                path: "records.json".to_string(),
+                contents: Arc::from(records::records_json(site)),
+            });
+        }
+        Job::RecordsCsv => {
+            return Ok(OutputFile {
+                path: "records.csv".to_string(),
+                contents: Arc::from(records::records_csv(site)),
+            });
+        }
         Job::Dashboard => (
             "index.html",
             "index.html".to_string(),
@@ -301,11 +354,7 @@ fn render_job(tera: &Tera, site: &Site, job: &Job) -> Result<OutputFile, Diagnos
             APPENDIX_INDEX.to_string(),
             appendix_index_context(site),
         ),
-        Job::AppendixAll => (
-            "appendix-all.html",
-            APPENDIX_ALL.to_string(),
-            appendix_all_context(site),
-        ),
+        Job::AppendixAll => return all_appendices::render(tera, site, None),
         Job::SectionAppendix { article, section } => {
             let output = site.articles[article].sections[section].appendix.clone();
             (
@@ -650,6 +699,46 @@ fn search_context() -> Context {
     context
 }
 
+/// The name `ppdocs report` gives its file by default; the report's links are relative to it.
+pub const REPORT_FILE: &str = "compliance-report.html";
+
+/// The one-page compliance report (`report.html`): the dashboard's summary and every
+/// appendix (`sections`, `frameworks`). Its links still point into the site;
+/// `publish::self_contained` resolves them.
+pub fn render_report(site: &Site, theme: &Theme) -> Result<String, Diagnostic> {
+    let (site_view, nav_view) = (SiteView::new(site), NavView::new(site));
+    let tera = compile(theme, &site_view, &nav_view)?;
+    let mut context = dashboard_context(site);
+    let mut printer = RecordPrinter::default();
+    let sections: Vec<_> = site
+        .articles
+        .iter()
+        .enumerate()
+        .flat_map(|(a, article)| {
+            article
+                .sections
+                .iter()
+                .enumerate()
+                .map(move |(s, section)| (a, s, section.number))
+        })
+        .map(|(a, s, n)| section_appendix(site, a, s, appendix_number(n), &mut printer))
+        .collect();
+    let frameworks: Vec<_> = (0..site.frameworks.len())
+        .map(|i| {
+            let number = appendix_number(site.section_count() + i);
+            framework_appendix(site, i, number, &mut printer)
+        })
+        .collect();
+    context.insert("sections", &sections);
+    context.insert("frameworks", &frameworks);
+    context.insert("root", "");
+    context.insert("current_url", REPORT_FILE);
+    let html = tera
+        .render("report.html", &context)
+        .map_err(|err| template_error(&site.config.theme, err))?;
+    Ok(html.replace(ROOT_PLACEHOLDER, ""))
+}
+
 fn appendix_crumbs<'a>(title: &'a str, url: &'a str) -> [Crumb<'a>; 3] {
     [
         DASHBOARD,
@@ -722,7 +811,7 @@ fn section_appendix<'a>(
     article: usize,
     section: usize,
     number: String,
-    printer: &mut RecordPrinter,
+    printer: &mut RecordPrinter<'_>,
 ) -> SectionAppendix<'a> {
     let article_ref = &site.articles[article];
     SectionAppendix {
@@ -788,7 +877,7 @@ fn framework_appendix<'a>(
     site: &'a Site,
     index: usize,
     number: String,
-    printer: &mut RecordPrinter,
+    printer: &mut RecordPrinter<'_>,
 ) -> FrameworkAppendix<'a> {
     let framework = &site.frameworks[index];
     let summary = framework_summary(site, index);
@@ -830,42 +919,6 @@ fn framework_appendix_context(site: &Site, index: usize) -> Context {
     context.insert(
         "framework",
         &framework_appendix(site, index, number, &mut printer),
-    );
-    context
-}
-
-fn appendix_all_context(site: &Site) -> Context {
-    let mut context = base_context(APPENDIX_ALL);
-    context.insert("in_appendix", &true);
-    let mut printer = RecordPrinter::default();
-    let sections: Vec<_> = site
-        .articles
-        .iter()
-        .enumerate()
-        .flat_map(|(a, article)| {
-            article
-                .sections
-                .iter()
-                .enumerate()
-                .map(move |(s, section)| (a, s, section.number))
-        })
-        .map(|(a, s, n)| section_appendix(site, a, s, appendix_number(n), &mut printer))
-        .collect();
-    let frameworks: Vec<_> = (0..site.frameworks.len())
-        .map(|i| {
-            framework_appendix(
-                site,
-                i,
-                appendix_number(site.section_count() + i),
-                &mut printer,
-            )
-        })
-        .collect();
-    context.insert("sections", &sections);
-    context.insert("frameworks", &frameworks);
-    context.insert(
-        "breadcrumbs",
-        &appendix_crumbs("All appendices", APPENDIX_ALL),
     );
     context
 }

@@ -29,11 +29,16 @@ struct Index<'a> {
 #[derive(Serialize)]
 struct Entry<'a>(&'static str, &'a str, String, &'a str, String);
 
-/// The index script's bytes. Output is deterministic: entries follow the site's order.
-pub fn index_js(site: &Site) -> Vec<u8> {
+/// The index script's bytes, with each URL passed through `publish_url` (the host may rename
+/// pages). Output is deterministic: entries follow the site's order.
+pub fn index_js(site: &Site, publish_url: &dyn Fn(&str) -> String) -> Vec<u8> {
+    let mut entries = entries(site);
+    for entry in &mut entries {
+        entry.2 = publish_url(&entry.2);
+    }
     let index = Index {
         fields: ["kind", "title", "url", "context", "text"],
-        entries: entries(site),
+        entries,
     };
     let json = serde_json::to_string(&index).unwrap_or_else(|_| "{}".to_string());
     // `<` only occurs inside JSON strings, where `\u003c` means the same: no `</script>`

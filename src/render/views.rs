@@ -170,11 +170,29 @@ pub struct RecordView<'a> {
 
 /// Builds record views for one page, showing each record in full only once.
 #[derive(Default)]
-pub struct RecordPrinter {
+pub struct RecordPrinter<'p> {
     shown: HashSet<usize>,
+    /// For a page rendered in parts: the part each record first appears in, and this part.
+    part: Option<(&'p [usize], usize)>,
 }
 
-impl RecordPrinter {
+impl<'p> RecordPrinter<'p> {
+    /// The printer of part `part` of a page whose parts render separately: a record is
+    /// shown in full only in the part it first appears in (`first_part[record]`).
+    pub fn for_part(first_part: &'p [usize], part: usize) -> Self {
+        RecordPrinter {
+            shown: HashSet::new(),
+            part: Some((first_part, part)),
+        }
+    }
+
+    fn first_time(&mut self, index: usize) -> bool {
+        let in_this_part = self
+            .part
+            .is_none_or(|(first_part, part)| first_part[index] == part);
+        in_this_part && self.shown.insert(index)
+    }
+
     pub fn view<'a>(&mut self, site: &'a Site, index: usize) -> RecordView<'a> {
         let Record {
             evidence,
@@ -188,7 +206,7 @@ impl RecordPrinter {
             crate::parse::evidence::RecordStatus::NotApplicable => Status::NotApplicable,
         };
         RecordView {
-            full: self.shown.insert(index),
+            full: self.first_time(index),
             anchor: &evidence.anchor,
             title: &evidence.title,
             file: evidence.file.to_string_lossy().replace('\\', "/"),
@@ -250,7 +268,7 @@ pub struct TaskHistory<'a> {
 pub fn task_history<'a>(
     site: &'a Site,
     index: usize,
-    printer: &mut RecordPrinter,
+    printer: &mut RecordPrinter<'_>,
 ) -> TaskHistory<'a> {
     TaskHistory {
         task: task_view(site, index),

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use crate::diagnostics::{self, Diagnostic, Sources};
 use crate::load::load_project;
 use crate::pipeline::{self, Caches};
+use crate::render::InMemory;
 use crate::write::MemorySite;
 
 /// A successful rebuild.
@@ -66,21 +67,23 @@ impl LiveSite {
         // The preview is served over HTTP from memory: always plain `.html` pages.
         project.config.target = crate::config::Target::Default;
         let loaded = started.elapsed();
+        let files = InMemory::default();
         let outcome = pipeline::run_cached(
             &project,
             load_diagnostics,
             crate::cmd::as_of(self.as_of),
             &mut self.caches,
-        );
+            &files,
+        )?;
         let has_errors = diagnostics::count_errors(&outcome.diagnostics) > 0;
-        Ok(match outcome.built {
-            Some(built) if !has_errors => Ok(Rebuilt {
+        Ok(match outcome.site {
+            Some(_) if !has_errors => Ok(Rebuilt {
                 timings: std::iter::once(("load", loaded))
                     .chain(outcome.timings.stages.iter().copied())
                     .map(|(stage, time)| format!("{stage} {:.0} ms", time.as_secs_f64() * 1000.0))
                     .collect::<Vec<_>>()
                     .join(", "),
-                site: Arc::new(MemorySite::new(built.files, &built.static_files)),
+                site: Arc::new(MemorySite::new(files.into_files(), &outcome.static_files)),
                 warnings: outcome.diagnostics,
                 sources: project.sources,
                 reparsed: outcome.reparsed,
