@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use crate::diagnostics::{self, Diagnostic};
 use crate::load::Project;
 use crate::parse::ParseCache;
-use crate::publish::Publisher;
+use crate::publish::{Publisher, ScanCache};
 use crate::render::{self, RenderCache, Sink};
 use crate::site::Site;
 use crate::{link, parse};
@@ -53,6 +53,7 @@ impl Caches {
 pub struct Caches {
     pub parse: ParseCache,
     pub render: RenderCache,
+    pub scans: ScanCache,
 }
 
 /// Runs parse, link and render over a loaded project, handing each rendered file to `sink`.
@@ -78,7 +79,12 @@ pub fn run_cached(
     sink: &dyn Sink,
 ) -> anyhow::Result<Outcome> {
     let mut outcome = assemble(project, diagnostics, as_of, Some(&mut caches.parse));
-    render_into(&mut outcome, project, Some(&mut caches.render), sink)?;
+    render_into(
+        &mut outcome,
+        project,
+        Some((&mut caches.render, &caches.scans)),
+        sink,
+    )?;
     Ok(outcome)
 }
 
@@ -116,15 +122,16 @@ pub fn assemble(
 pub fn render_into(
     outcome: &mut Outcome,
     project: &Project,
-    cache: Option<&mut RenderCache>,
+    caches: Option<(&mut RenderCache, &ScanCache)>,
     sink: &dyn Sink,
 ) -> anyhow::Result<()> {
     let Some(site) = &outcome.site else {
         return Ok(());
     };
-    let publisher = Publisher::new(site, &project.theme, &project.sources, sink);
+    let (render_cache, scans) = caches.unzip();
+    let publisher = Publisher::new(site, &project.theme, &project.sources, sink, scans);
     let start = Instant::now();
-    let errors = match cache {
+    let errors = match render_cache {
         Some(cache) => render::render_cached(site, &project.theme, cache, &publisher)?,
         None => render::render(site, &project.theme, &publisher)?,
     };

@@ -176,3 +176,41 @@ fn an_unchanged_rebuild_parses_nothing_and_an_edit_parses_one_file() {
     // site render again; the reference page and the six training modules do not.
     assert_eq!(rebuilt.rendered, first.rendered - 7);
 }
+
+#[test]
+fn a_link_broken_by_editing_another_page_is_caught_though_its_page_is_reused() {
+    let project = TestProject::example();
+    project.write(
+        "content/reference/links.md",
+        "# Links\n\n<a href=\"../evidence-files/index.html#the-fields\">fields</a>\n",
+    );
+    let guide = "content/reference/evidence-files.md";
+    let text = project.read(guide);
+    assert!(
+        text.contains("## The fields"),
+        "the example's guide has this heading"
+    );
+    let mut live = LiveSite::new(&project.root, chrono::NaiveDate::from_ymd_opt(2026, 11, 28));
+    assert!(live.rebuild().unwrap().is_ok());
+
+    // Renaming the heading breaks the link on the links page, whose bytes do not change.
+    project.write(guide, &text.replace("## The fields", "## Fields"));
+    let failed = live
+        .rebuild()
+        .unwrap()
+        .err()
+        .expect("the broken anchor fails the rebuild");
+    let messages: Vec<&str> = failed
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("#the-fields") && m.contains("reference/links/index.html")),
+        "{messages:?}"
+    );
+    project.write(guide, &text);
+    assert!(live.rebuild().unwrap().is_ok(), "fixing it recovers");
+}

@@ -69,6 +69,30 @@ impl Names {
     }
 }
 
+/// Each page's scan, kept by `serve` between rebuilds: a page reused from the render cache
+/// (the same bytes) is not scanned again.
+#[derive(Default)]
+pub struct ScanCache(Mutex<HashMap<String, (Arc<[u8]>, Arc<PageScan>)>>);
+
+impl ScanCache {
+    fn get(&self, path: &str, contents: &Arc<[u8]>) -> Option<Arc<PageScan>> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let (bytes, scan) = map.get(path)?;
+        Arc::ptr_eq(bytes, contents).then(|| scan.clone())
+    }
+
+    fn store(&self, path: &str, contents: &Arc<[u8]>, scan: &Arc<PageScan>) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(path.to_string(), (contents.clone(), scan.clone()));
+    }
+
+    /// Forgets pages this run did not produce (deleted sources).
+    fn keep_only(&self, paths: &HashSet<&str>) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.retain(|path, _| paths.contains(path.as_str()));
+    }
+}
+
 /// What finishing publication gives: problems found, and the static files with their
 /// published names (output path, source path) for `write` to copy.
 pub struct Published {
@@ -86,6 +110,7 @@ pub struct Publisher<'a> {
     names: Names,
     search_index: Vec<u8>,
     found: Mutex<Found>,
+    cache: Option<&'a ScanCache>,
 }
 
 /// What the pages passing through hold, kept compactly: strings are interned, so a link the
@@ -121,18 +146,18 @@ impl Found {
         &self.strings[id as usize]
     }
 
-    fn record(&mut self, page: &str, scan: PageScan) {
+    fn record(&mut self, page: &str, scan: &PageScan) {
         let page = self.intern(page);
         let mut ids: Vec<u32> = scan.ids.iter().map(|id| self.intern(id)).collect();
         ids.sort_unstable();
         self.ids.insert(page, ids);
-        for link in scan.links {
+        for link in &scan.links {
             let href = self.intern(&link.href);
-            let target = match link.target {
+            let target = match &link.target {
                 LinkTarget::Internal { path, fragment } => {
-                    Ok((self.intern(&path), self.intern(&fragment)))
+                    Ok((self.intern(path), self.intern(fragment)))
                 }
-                LinkTarget::Unusable(why) => Err(why),
+                LinkTarget::Unusable(why) => Err(*why),
             };
             self.links.push(FoundLink { page, href, target });
         }
@@ -140,7 +165,13 @@ impl Found {
 }
 
 impl<'a> Publisher<'a> {
-    pub fn new(site: &'a Site, theme: &Theme, sources: &'a Sources, sink: &'a dyn Sink) -> Self {
+    pub fn new(
+        site: &'a Site,
+        theme: &Theme,
+        sources: &'a Sources,
+        sink: &'a dyn Sink,
+        cache: Option<&'a ScanCache>,
+    ) -> Self {
         let plain_index = search::index_js(site, &|url| url.to_string());
         let names = match site.config.target {
             Target::Default => Names::Plain,
@@ -178,6 +209,7 @@ impl<'a> Publisher<'a> {
             names,
             search_index,
             found: Mutex::new(Found::default()),
+            cache,
         }
     }
 
@@ -198,6 +230,7 @@ impl<'a> Publisher<'a> {
             sink,
             names,
             found,
+            cache,
             ..
         } = self;
         let static_files: Vec<(String, PathBuf)> = site
@@ -206,6 +239,10 @@ impl<'a> Publisher<'a> {
             .map(|(output, source)| (names.rename(output).into_owned(), source.clone()))
             .collect();
         let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+        if let Some(cache) = cache {
+            let pages: HashSet<&str> = found.ids.keys().map(|&page| found.text(page)).collect();
+            cache.keep_only(&pages);
+        }
         for (output, _) in &site.static_files {
             let id = found.intern(output);
             found.outputs.insert(id);
@@ -257,9 +294,22 @@ impl Sink for Publisher<'_> {
     fn put(&self, mut file: OutputFile) -> anyhow::Result<()> {
         let rendered_path = std::mem::take(&mut file.path);
         let base_url = self.site.config.base_url.as_deref();
+        // Only plain names leave a page's bytes unchanged, so only then can a scan be reused.
+        let cache = self.cache.filter(|_| self.names.is_plain());
         let scanned = rendered_path
             .ends_with(".html")
-            .then(|| links::scan(&rendered_path, &file.contents, &self.names, base_url));
+            .then(|| -> Result<_, String> {
+                if let Some(scan) = cache.and_then(|c| c.get(&rendered_path, &file.contents)) {
+                    return Ok((scan, None));
+                }
+                let (scan, rewritten) =
+                    links::scan(&rendered_path, &file.contents, &self.names, base_url)?;
+                let scan = Arc::new(scan);
+                if let Some(cache) = cache {
+                    cache.store(&rendered_path, &file.contents, &scan);
+                }
+                Ok((scan, rewritten))
+            });
         file.path = self.names.rename(&rendered_path).into_owned();
         let mut problem = None;
         match &self.names {
@@ -312,7 +362,7 @@ impl Sink for Publisher<'_> {
                 .published
                 .push((file.path.clone(), file.contents.len() as u64));
             if let Some(scan) = scan {
-                found.record(&rendered_path, scan);
+                found.record(&rendered_path, &scan);
             }
             found.problems.extend(problem);
         }
