@@ -58,7 +58,10 @@ fn the_filter_is_a_theme_script_not_inline() {
     let script = project.read("site/assets/training-filter.js");
     assert!(script.contains("module-filter"));
     let hub = project.page("training/index.html");
-    assert_eq!(hub.attr("script", "src"), ["../assets/training-filter.js"]);
+    assert_eq!(
+        hub.attr("script", "src"),
+        ["../assets/theme.js", "../assets/training-filter.js"]
+    );
     for script in hub.select("script") {
         assert!(
             script.inner_html().trim().is_empty(),
