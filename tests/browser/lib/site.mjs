@@ -15,6 +15,7 @@ export const PAGES = {
   dashboard: "index.html",
   article: "security-checklist/index.html",
   section: "security-checklist/threat-protection/index.html",
+  sectionWithLinks: "security-checklist/workload-security/index.html",
   appendix: "appendix/tp-threat-protection/index.html",
   appendixAll: "appendix/all/index.html",
   framework: "appendix/gdpr/index.html",

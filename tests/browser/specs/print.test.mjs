@@ -48,11 +48,17 @@ describe("print to PDF", () => {
   test("an appendix shows link targets and statuses in words", async () => {
     const { page } = browser;
     await page.goto(fileUrl(PAGES.appendix));
-    const url = await page.locator(".record-links a").first().getAttribute("href");
+    // A web link shown as its address is not written out twice; an attachment's path is.
+    const web = await page.locator(".record-links a.url").first().getAttribute("href");
+    const attachment = await page.locator(".attachments a").first().getAttribute("href");
     const pages = await pdfPages(await printToPdf(page));
-    const text = pages.flat().join(" ");
-    assert.ok(text.replace(/\s/g, "").includes(url), `the URL ${url} is written out`);
-    assert.match(text, /✓ Done/);
+    const text = pages.flat().join(" ").normalize("NFKC").replace(/\s/g, "");
+    assert.ok(text.includes(web), `the address ${web} is shown`);
+    assert.ok(!text.includes(`(${web})`), `the address ${web} is written out twice`);
+    // The path wraps inside its table cell, where PDF text interleaves it with the next
+    // column: look for its start.
+    assert.ok(text.includes(`(${attachment.slice(0, 24)}`), `the attachment ${attachment} is written out`);
+    assert.match(text, /✓Done/);
     assertNoNavigation(pages);
   });
 
@@ -74,7 +80,7 @@ describe("print to PDF", () => {
     }
   });
 
-  test("a section page prints its tasks with their statuses and no navigation", async () => {
+  test("a section page prints its tasks with their statuses, link addresses and no navigation", async () => {
     const { page } = browser;
     await page.goto(fileUrl(PAGES.section));
     const ids = await page.locator("tr[data-task-id]").evaluateAll((rows) => rows.map((r) => r.dataset.taskId));
@@ -86,5 +92,12 @@ describe("print to PDF", () => {
     assert.match(text, /✓ Done/);
     assert.match(text, /○ Not started/);
     assertNoNavigation(pages);
+
+    await page.goto(fileUrl(PAGES.sectionWithLinks));
+    const link = page.locator('main .task-text a[href^="http"]').first();
+    const [label, href] = [await link.textContent(), await link.getAttribute("href")];
+    assert.notEqual(label, href);
+    const linked = (await pdfPages(await printToPdf(page))).flat().join(" ").normalize("NFKC").replace(/\s/g, "");
+    assert.ok(linked.includes(`${label.replace(/\s/g, "")}(${href})`), `${href} is written after "${label}"`);
   });
 });
