@@ -2,17 +2,13 @@
 
 mod common;
 
-use common::{Page, TestProject};
+use common::TestProject;
 
 /// `"12.50%"` → hundredths of a percent.
 fn hundredths(value: &str) -> u32 {
     let number = value.strip_suffix('%').expect("a percentage");
     let (whole, fraction) = number.split_once('.').expect("two decimals");
     whole.parse::<u32>().unwrap() * 100 + fraction.parse::<u32>().unwrap()
-}
-
-fn attrs(page: &Page, css: &str, name: &str) -> Vec<String> {
-    page.attr(css, name)
 }
 
 #[test]
@@ -55,7 +51,7 @@ fn the_progress_chart_has_a_bar_per_section_that_adds_up() {
     }
     // Accessible: named by its title and described in words.
     assert_eq!(
-        attrs(&home, ".chart-progress", "aria-labelledby"),
+        home.attr(".chart-progress", "aria-labelledby"),
         ["chart-progress-title chart-progress-desc"]
     );
     let desc = home.text("#chart-progress-desc");
@@ -88,11 +84,11 @@ fn the_trend_counts_done_tasks_at_each_month_end_with_expiry() {
     project.build();
     let home = project.page("index.html");
     assert_eq!(
-        attrs(&home, ".chart-trend rect.trend-bar", "data-day"),
+        home.attr(".chart-trend rect.trend-bar", "data-day"),
         ["2026-09-30", "2026-10-31", TestProject::AS_OF]
     );
     assert_eq!(
-        attrs(&home, ".chart-trend rect.trend-bar", "data-done"),
+        home.attr(".chart-trend rect.trend-bar", "data-done"),
         ["1", "1", "2"]
     );
     // The table alternative holds the same numbers.
