@@ -114,3 +114,24 @@ fn a_site_without_evidence_has_no_trend_chart() {
     assert!(home.select(".chart-trend").is_empty());
     assert_eq!(home.select(".chart-progress .chart-row").len(), 1);
 }
+
+#[test]
+fn with_more_than_24_sections_the_chart_shows_one_bar_per_checklist() {
+    let project = TestProject::empty();
+    for n in 0..13 {
+        project.write(
+            &format!("content/list-{n:02}.md"),
+            &format!(
+                "# List {n}\n\n## First {n} {{prefix=F{n}}}\n\n- [ ] One\n\n## Second {n} {{prefix=S{n}}}\n\n- [ ] Two\n"
+            ),
+        );
+    }
+    project.build();
+    let home = project.page("index.html");
+    assert_eq!(home.text("#chart-progress-title"), "Progress by checklist");
+    assert_eq!(home.select(".chart-progress .chart-row").len(), 13);
+    assert!(
+        home.text("#chart-progress-desc")
+            .starts_with("List 0: 0 of 2")
+    );
+}

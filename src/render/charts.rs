@@ -70,7 +70,6 @@ pub struct ProgressChart {
 pub struct ProgressRow {
     pub label: String,
     pub title: String,
-    pub url: String,
     pub done: usize,
     pub applicable: usize,
     pub percent: usize,
@@ -83,7 +82,6 @@ pub struct ProgressRow {
 #[derive(Serialize)]
 pub struct Segment {
     pub status: &'static str,
-    pub label: &'static str,
     pub count: usize,
     pub x: String,
     pub width: String,
@@ -97,7 +95,7 @@ pub struct LegendItem {
 
 pub fn progress_chart(site: &Site) -> Option<ProgressChart> {
     let per_section = site.section_count() <= MAX_SECTION_ROWS;
-    let groups: Vec<(String, String, String, std::ops::Range<usize>)> = site
+    let groups: Vec<(String, String, std::ops::Range<usize>)> = site
         .articles
         .iter()
         .flat_map(|article| {
@@ -108,14 +106,13 @@ pub fn progress_chart(site: &Site) -> Option<ProgressChart> {
                     .iter()
                     .map(|s| {
                         let label = format!("{} · {}", s.prefix, short_title(&s.title));
-                        (label, s.title.clone(), s.output.clone(), s.tasks.clone())
+                        (label, s.title.clone(), s.tasks.clone())
                     })
                     .collect()
             } else {
                 vec![(
                     short_title(&page.title),
                     page.title.clone(),
-                    page.output.clone(),
                     article.tasks(),
                 )]
             }
@@ -128,7 +125,7 @@ pub fn progress_chart(site: &Site) -> Option<ProgressChart> {
     let rows: Vec<ProgressRow> = groups
         .into_iter()
         .enumerate()
-        .map(|(i, (label, title, url, tasks))| {
+        .map(|(i, (label, title, tasks))| {
             let progress = Progress::of(site, tasks);
             let mut before = 0;
             let segments = Status::ALL
@@ -142,7 +139,6 @@ pub fn progress_chart(site: &Site) -> Option<ProgressChart> {
                     let end = share(before, progress.total);
                     Segment {
                         status: c.status,
-                        label: c.label,
                         count: c.count,
                         x: percent(start),
                         width: percent(end - start),
@@ -153,7 +149,6 @@ pub fn progress_chart(site: &Site) -> Option<ProgressChart> {
             ProgressRow {
                 label,
                 title,
-                url,
                 done: progress.done,
                 applicable: progress.applicable,
                 percent: progress.percent,
