@@ -141,7 +141,17 @@ fn framework_appendices_map_controls_to_tasks() {
         ["record-tp-tp-01-done"]
     );
     let index = project.page("appendix/index.html");
-    assert_eq!(index.attr("a[href$='gdpr/index.html']", "href").len(), 1);
+    assert_eq!(
+        index.attr("main a[href$='gdpr/index.html']", "href").len(),
+        1
+    );
+    assert_eq!(
+        index
+            .attr("nav.sidebar a[href$='gdpr/index.html']", "href")
+            .len(),
+        1,
+        "the sidebar lists the appendices on appendix pages"
+    );
     let all = project.page("appendix/all/index.html");
     assert_eq!(
         all.select("section.appendix").len(),

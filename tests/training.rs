@@ -58,9 +58,13 @@ fn the_filter_is_a_theme_script_not_inline() {
     let script = project.read("site/assets/training-filter.js");
     assert!(script.contains("module-filter"));
     let hub = project.page("training/index.html");
-    assert!(
-        hub.attr("script", "src")
-            .contains(&"../assets/training-filter.js".to_string())
+    assert_eq!(
+        hub.attr("script", "src"),
+        [
+            "../assets/theme.js",
+            "../assets/search.js",
+            "../assets/training-filter.js"
+        ]
     );
     for script in hub.select("script") {
         assert!(

@@ -259,14 +259,19 @@ pub fn compute_statuses(
         task.owner = Some(record.owner.clone());
         task.last_collected = Some(record.collected);
         task.expires = record.expires;
-        task.status = match record.status {
-            RecordStatus::Done if record.expires.is_some_and(|e| e < as_of) => Status::Expired,
-            RecordStatus::Done => Status::Done,
-            RecordStatus::InProgress => Status::InProgress,
-            RecordStatus::NotApplicable => Status::NotApplicable,
-        };
+        task.status = status_on(record, as_of);
         task.due_for_review =
             task.status == Status::Done && record.expires.is_some_and(|e| e <= review_until);
+    }
+}
+
+/// The status a record gives its tasks on `day`: a done record past its expiry is expired.
+pub fn status_on(record: &EvidenceRecord, day: NaiveDate) -> Status {
+    match record.status {
+        RecordStatus::Done if record.expires.is_some_and(|e| e < day) => Status::Expired,
+        RecordStatus::Done => Status::Done,
+        RecordStatus::InProgress => Status::InProgress,
+        RecordStatus::NotApplicable => Status::NotApplicable,
     }
 }
 

@@ -9,6 +9,8 @@ mod evidence;
 pub mod ids;
 mod training;
 
+pub use evidence::status_on;
+
 use std::collections::HashMap;
 use std::path::Path;
 

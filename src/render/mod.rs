@@ -6,6 +6,7 @@
 
 mod all_appendices;
 mod cache;
+mod charts;
 mod records;
 pub mod search;
 mod views;
@@ -446,6 +447,9 @@ struct NavView {
     pages: Vec<NavLink>,
     more_pages: usize,
     appendix: NavLink,
+    /// Every appendix, listed under the appendix link on appendix pages; empty when they
+    /// are too many to list.
+    appendices: Vec<NavLink>,
     training: Option<NavLink>,
 }
 
@@ -477,6 +481,29 @@ fn nav_article(site: &Site, article: usize) -> NavArticle {
                 url: s.output.clone(),
             })
             .collect(),
+    }
+}
+
+/// The appendices in their lettered order: sections, then frameworks.
+fn nav_appendices(site: &Site) -> Vec<NavLink> {
+    let sections = site.articles.iter().flat_map(|a| &a.sections);
+    let links: Vec<NavLink> = sections
+        .map(|s| (s.number, s.title.as_str(), s.appendix.as_str()))
+        .chain(
+            site.frameworks
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (site.section_count() + i, f.id.as_str(), f.output.as_str())),
+        )
+        .map(|(number, title, url)| NavLink {
+            title: format!("{} · {title}", appendix_number(number)),
+            url: url.to_string(),
+        })
+        .collect();
+    if links.len() > NAV_LIMIT {
+        Vec::new()
+    } else {
+        links
     }
 }
 
@@ -525,6 +552,7 @@ impl NavView {
                 title: "Compliance records".to_string(),
                 url: APPENDIX_INDEX.to_string(),
             },
+            appendices: nav_appendices(site),
             training: has_training(site).then(|| NavLink {
                 title: "Training".to_string(),
                 url: urls::TRAINING_HUB.to_string(),
@@ -556,6 +584,8 @@ fn dashboard_context(site: &Site) -> Context {
     context.insert("due_for_review", &task_views(site, site.due_for_review()));
     context.insert("owners", &owners(site));
     context.insert("pages", &plain_pages(site));
+    context.insert("progress_chart", &charts::progress_chart(site));
+    context.insert("trend_chart", &charts::trend_chart(site));
     if let Some(home) = &site.home {
         context.insert("page", &page_view(home));
         context.insert("body", &plain_body(&home.parts));
