@@ -1,0 +1,102 @@
+// Hosting: the same site works opened from disk (file://) and served under a sub-path. A
+// reader follows the navigation, and finds a task by searching for "Sentinel" — from the
+// top bar's dropdown and from the results page — with no request failing on the way.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { openBrowser } from "../lib/browser.mjs";
+import { PAGES, fileUrl, serveSite } from "../lib/site.mjs";
+
+const origins = [
+  ["file://", async () => ({ url: fileUrl, close: async () => {} })],
+  ["http://…/ppdocs/", async () => serveSite("/ppdocs/")],
+];
+
+for (const [origin, open] of origins) {
+  describe(`the site from ${origin}`, () => {
+    let browser;
+    let site;
+    const failures = [];
+    before(async () => {
+      site = await open();
+      browser = await openBrowser();
+      // A request aborted because the test navigated on is not a failure of the site.
+      browser.page.on("requestfailed", (r) => {
+        if (r.failure()?.errorText !== "net::ERR_ABORTED") failures.push(`${r.url()}: ${r.failure()?.errorText}`);
+      });
+      browser.page.on("response", (r) => {
+        if (r.status() >= 400) failures.push(`${r.url()}: ${r.status()}`);
+      });
+      browser.page.on("pageerror", (e) => failures.push(`script error: ${e.message}`));
+    });
+    after(async () => {
+      await browser.close();
+      await site.close();
+    });
+
+    test("navigation: dashboard → article → section → appendix and back by breadcrumb", async () => {
+      const { page } = browser;
+      await page.goto(site.url(PAGES.dashboard));
+      await page.locator("nav.sidebar a", { hasText: "Security checklist" }).first().click();
+      assert.match(page.url(), /security-checklist\/index\.html$/);
+      await page.locator("main a", { hasText: "Threat protection" }).first().click();
+      assert.match(page.url(), /security-checklist\/threat-protection\/index\.html/);
+      assert.ok((await page.locator("[data-task-id]").count()) >= 5, "the section lists its tasks");
+      await page.locator("nav.sidebar a", { hasText: "Compliance records" }).first().click();
+      assert.match(page.url(), /appendix\/index\.html$/);
+      await page.locator("nav[aria-label='Breadcrumb'] a, .breadcrumbs a", { hasText: "Dashboard" }).first().click();
+      assert.match(page.url(), /index\.html$/);
+      assert.deepEqual(failures, []);
+    });
+
+    test("search finds the Sentinel task from the dropdown and from the results page", async () => {
+      const { page } = browser;
+      await page.goto(site.url(PAGES.section));
+      await page.locator("#search-input").fill("Sentinel");
+      const hit = page.locator("#search-results a.search-hit", { hasText: "Sentinel" }).first();
+      await hit.waitFor({ timeout: 5000 });
+      const kinds = await page.locator("#search-results .search-kind").allTextContents();
+      assert.ok(kinds.includes("Task"), `a task among the hits: ${kinds}`);
+      const taskHit = page.locator("#search-results a.search-hit", { has: page.locator(".search-kind", { hasText: "Task" }) }).first();
+      await taskHit.click();
+      const url = new URL(page.url());
+      assert.match(url.hash, /^#task-/, `lands on a task: ${page.url()}`);
+      const task = page.locator(`[id="${decodeURIComponent(url.hash.slice(1))}"]`);
+      assert.equal(await task.count(), 1, "the task is on the page it leads to");
+      assert.match(await task.textContent(), /Sentinel/);
+
+      // Enter without picking a hit opens the results page with every hit.
+      await page.locator("#search-input").fill("Sentinel");
+      await page.locator("#search-input").press("Enter");
+      await page.waitForURL(/search\/index\.html\?q=Sentinel/);
+      await page.locator("[data-search-page] a.search-hit").first().waitFor({ timeout: 5000 });
+      const results = await page.locator("[data-search-page] a.search-hit").count();
+      assert.ok(results >= 2, `the results page lists the hits (${results})`);
+      assert.deepEqual(failures, []);
+    });
+
+    test("a task ID finds its task first", async () => {
+      const { page } = browser;
+      await page.goto(site.url(PAGES.dashboard));
+      await page.locator("#search-input").fill("TP-02");
+      const first = page.locator("#search-results a.search-hit").first();
+      await first.waitFor({ timeout: 5000 });
+      assert.match(await first.textContent(), /TP-02/);
+      assert.deepEqual(failures, []);
+    });
+  });
+}
+
+test("without JavaScript, navigation and statuses still work and search explains itself", async () => {
+  const browser = await openBrowser({ javaScriptEnabled: false });
+  try {
+    const { page } = browser;
+    await page.goto(fileUrl(PAGES.section));
+    assert.ok((await page.locator("[data-task-id][data-status]").count()) >= 5);
+    await page.locator("#search-input").fill("Sentinel");
+    await page.locator("#search-input").press("Enter");
+    await page.waitForURL(/search\/index\.html/);
+    assert.match(await page.locator("main").textContent(), /needs JavaScript/);
+  } finally {
+    await browser.close();
+  }
+});
