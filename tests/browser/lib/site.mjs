@@ -51,8 +51,13 @@ const TYPES = {
  */
 export async function serveSite(prefix = "/ppdocs/") {
   const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url, "http://host").pathname);
-    const inside = path.startsWith(prefix) ? normalize(path.slice(prefix.length)) : null;
+    let path = null;
+    try {
+      path = decodeURIComponent(new URL(request.url, "http://host").pathname);
+    } catch {
+      // A malformed escape: 404 below.
+    }
+    const inside = path?.startsWith(prefix) ? normalize(path.slice(prefix.length)) : null;
     let file = inside === null ? null : join(siteDir, inside);
     if (file && !relative(siteDir, file).startsWith("..")) {
       try {
