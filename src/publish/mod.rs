@@ -72,7 +72,11 @@ impl Names {
 /// Each page's scan, kept by `serve` between rebuilds: a page reused from the render cache
 /// (the same bytes) is not scanned again.
 #[derive(Default)]
-pub struct ScanCache(Mutex<HashMap<String, (Arc<[u8]>, Arc<PageScan>)>>);
+pub struct ScanCache(Mutex<HashMap<String, CachedScan>>);
+
+/// A page's bytes (compared by pointer: the render cache hands back the same allocation)
+/// and their scan.
+type CachedScan = (Arc<[u8]>, Arc<PageScan>);
 
 impl ScanCache {
     fn get(&self, path: &str, contents: &Arc<[u8]>) -> Option<Arc<PageScan>> {
