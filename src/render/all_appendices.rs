@@ -135,9 +135,8 @@ pub(super) fn render(
         .par_iter()
         .enumerate()
         .map(|(index, &part)| {
-            let fingerprint = cache.and_then(|(_, articles)| {
-                part_fingerprint(site, articles, &first, index, part)
-            });
+            let fingerprint = cache
+                .and_then(|(_, articles)| part_fingerprint(site, articles, &first, index, part));
             if let (Some((cache, _)), Some(fingerprint)) = (cache, fingerprint)
                 && let Some(html) = cache.appendix(index, fingerprint)
             {
@@ -145,7 +144,10 @@ pub(super) fn render(
             }
             let mut printer = RecordPrinter::for_part(&first, index);
             let html = render_part(tera, site, part, &mut printer)?;
-            Ok((fingerprint, Arc::from(html.replace(ROOT_PLACEHOLDER, &root))))
+            Ok((
+                fingerprint,
+                Arc::from(html.replace(ROOT_PLACEHOLDER, &root)),
+            ))
         })
         .collect::<Result<_, Diagnostic>>()?;
     if let Some((cache, _)) = cache {
@@ -173,10 +175,11 @@ pub(super) fn render(
     let length = head.len() + tail.len() + fragments.iter().map(|f| f.1.len()).sum::<usize>();
     let mut html = String::with_capacity(length);
     html.push_str(head);
-    for (_, fragment) in &fragments {
-        html.push_str(fragment);
+    for (_, fragment) in fragments {
+        html.push_str(&fragment);
     }
     html.push_str(tail);
+    drop(page);
     Ok(OutputFile {
         path: APPENDIX_ALL.to_string(),
         contents: Arc::from(html.into_bytes()),

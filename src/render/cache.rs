@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
+use super::records::Chunk;
 use crate::load::Theme;
 use crate::site::Site;
 
@@ -21,6 +22,8 @@ pub struct RenderCache {
     pages: HashMap<String, (u64, Arc<[u8]>)>,
     /// Written while pages render in parallel, hence the lock.
     appendices: Mutex<Vec<Option<(u64, Arc<str>)>>>,
+    /// Each article's part of `records.json` and `records.csv`, by article.
+    records: Vec<(u64, Chunk)>,
     rendered: usize,
 }
 
@@ -36,12 +39,25 @@ impl RenderCache {
         if shared != self.shared {
             self.pages.clear();
             self.appendices_mut().clear();
+            self.records.clear();
             self.shared = shared;
         }
     }
 
     fn appendices_mut(&mut self) -> &mut Vec<Option<(u64, Arc<str>)>> {
         self.appendices.get_mut().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Article `article`'s records chunk, if made from the same inputs.
+    pub(super) fn records(&self, article: usize, fingerprint: u64) -> Option<&Chunk> {
+        match self.records.get(article) {
+            Some((cached, chunk)) if *cached == fingerprint => Some(chunk),
+            _ => None,
+        }
+    }
+
+    pub(super) fn store_records(&mut self, chunks: Vec<(u64, Chunk)>) {
+        self.records = chunks;
     }
 
     /// Part `part` of the all-appendices page, if it was rendered from the same inputs.
@@ -112,6 +128,16 @@ pub(super) fn article_fingerprints(site: &Site) -> Vec<u64> {
             hasher.finish()
         })
         .collect()
+}
+
+/// An article's records chunk shows its tasks and their records in full, like its
+/// sections' appendices together.
+pub(super) fn records_fingerprint(site: &Site, article_fingerprint: u64, article: usize) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for section in 0..site.articles[article].sections.len() {
+        appendix_fingerprint(site, article_fingerprint, article, section).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// A section appendix also shows its tasks' records in full.
