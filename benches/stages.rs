@@ -52,7 +52,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| highlight::highlight(black_box(query), Some("kusto")))
     });
 
-    c.bench_function(&format!("link, {PAGES} pages"), |b| {
+    c.bench_function(format!("link, {PAGES} pages"), |b| {
         b.iter_batched(
             || parse_project(&project).0,
             |parsed| ppdocs::link::link(&project, parsed, as_of()),
@@ -63,7 +63,7 @@ fn stages(c: &mut Criterion) {
     let (site, _) = ppdocs::link::link(&project, parse_project(&project).0, as_of());
     let mut group = c.benchmark_group("whole site");
     group.sample_size(20);
-    group.bench_function(&format!("template rendering, {PAGES} pages"), |b| {
+    group.bench_function(format!("template rendering, {PAGES} pages"), |b| {
         b.iter(|| render::render(&site, &project.theme, &Discard).unwrap())
     });
     let files = InMemory::default();
@@ -76,7 +76,7 @@ fn stages(c: &mut Criterion) {
     };
     // Writing goes to the disk the temporary folder is on, replacing the previous site.
     group.bench_function(
-        &format!("writing, {} files of {PAGES} pages", files.len()),
+        format!("writing, {} files of {PAGES} pages", files.len()),
         |b| b.iter(|| write_site(&output, &files, &[], &guard).unwrap()),
     );
     group.finish();

@@ -154,7 +154,7 @@ pub(super) fn render(
         cache.store_appendices(
             fragments
                 .iter()
-                .map(|(fingerprint, html)| (fingerprint.unwrap_or_default(), html.clone()))
+                .map(|(fingerprint, html)| fingerprint.map(|f| (f, html.clone())))
                 .collect(),
         );
     }

@@ -14,6 +14,9 @@ use super::records::Chunk;
 use crate::load::Theme;
 use crate::site::Site;
 
+/// Rendered HTML with the fingerprint of what it shows.
+type Fragment = (u64, Arc<str>);
+
 /// Pages of the previous build, by output path, with the fingerprint they were built from,
 /// and the appendices of the all-appendices page, by position.
 #[derive(Default)]
@@ -21,7 +24,7 @@ pub struct RenderCache {
     shared: u64,
     pages: HashMap<String, (u64, Arc<[u8]>)>,
     /// Written while pages render in parallel, hence the lock.
-    appendices: Mutex<Vec<Option<(u64, Arc<str>)>>>,
+    appendices: Mutex<Vec<Option<Fragment>>>,
     /// Each article's part of `records.json` and `records.csv`, by article.
     records: Vec<(u64, Chunk)>,
     rendered: usize,
@@ -44,7 +47,7 @@ impl RenderCache {
         }
     }
 
-    fn appendices_mut(&mut self) -> &mut Vec<Option<(u64, Arc<str>)>> {
+    fn appendices_mut(&mut self) -> &mut Vec<Option<Fragment>> {
         self.appendices.get_mut().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -70,9 +73,9 @@ impl RenderCache {
     }
 
     /// Keeps the parts of the all-appendices page for the next run (`parts` of them now).
-    pub(super) fn store_appendices(&self, parts: Vec<(u64, Arc<str>)>) {
+    pub(super) fn store_appendices(&self, parts: Vec<Option<Fragment>>) {
         let mut appendices = self.appendices.lock().unwrap_or_else(|e| e.into_inner());
-        *appendices = parts.into_iter().map(Some).collect();
+        *appendices = parts;
     }
 
     pub(super) fn get(&self, path: &str, fingerprint: u64) -> Option<&Arc<[u8]>> {
