@@ -52,7 +52,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| highlight::highlight(black_box(query), Some("kusto")))
     });
 
-    c.bench_function(format!("link, {PAGES} pages"), |b| {
+    c.bench_function(&format!("link, {PAGES} pages"), |b| {
         b.iter_batched(
             || parse_project(&project).0,
             |parsed| ppdocs::link::link(&project, parsed, as_of()),
