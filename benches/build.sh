@@ -30,7 +30,7 @@ for pages in "${SIZES[@]}"; do
     corpus=$BENCH_DIR/corpus-$pages
     [ -d "$corpus" ] || "$GEN" --pages "$pages" --out "$corpus" >/dev/null
     # Input in the page cache, as for the other engines.
-    cat $(find "$corpus/content" -type f) >/dev/null
+    find "$corpus/content" -type f -exec cat {} + >/dev/null
     for where in tmpfs disk; do
         case $where in
             tmpfs) out=$TMPFS/site-$pages ;;

@@ -58,7 +58,7 @@ for pages in "${SIZES[@]}"; do
         mv "$hugo_site/content/index.md" "$hugo_site/content/_index.md"
         mv "$hugo_site/content/training/index.md" "$hugo_site/content/training/_index.md"
     fi
-    cat $(find "$corpus/content" "$hugo_site/content" -type f) >/dev/null
+    find "$corpus/content" "$hugo_site/content" -type f -exec cat {} + >/dev/null
     for where in tmpfs disk; do
         case $where in
             tmpfs) base=$TMPFS ;;

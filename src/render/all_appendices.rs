@@ -154,7 +154,7 @@ pub(super) fn render(
         cache.store_appendices(
             fragments
                 .iter()
-                .map(|(fingerprint, html)| (fingerprint.unwrap_or_default(), html.clone()))
+                .map(|(fingerprint, html)| fingerprint.map(|f| (f, html.clone())))
                 .collect(),
         );
     }
@@ -175,10 +175,11 @@ pub(super) fn render(
     let length = head.len() + tail.len() + fragments.iter().map(|f| f.1.len()).sum::<usize>();
     let mut html = String::with_capacity(length);
     html.push_str(head);
-    for (_, fragment) in &fragments {
-        html.push_str(fragment);
+    for (_, fragment) in fragments {
+        html.push_str(&fragment);
     }
     html.push_str(tail);
+    drop(page);
     Ok(OutputFile {
         path: APPENDIX_ALL.to_string(),
         contents: Arc::from(html.into_bytes()),

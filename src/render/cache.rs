@@ -10,8 +10,12 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
+use super::records::Chunk;
 use crate::load::Theme;
 use crate::site::Site;
+
+/// Rendered HTML with the fingerprint of what it shows.
+type Fragment = (u64, Arc<str>);
 
 /// Pages of the previous build, by output path, with the fingerprint they were built from,
 /// and the appendices of the all-appendices page, by position.
@@ -20,7 +24,9 @@ pub struct RenderCache {
     shared: u64,
     pages: HashMap<String, (u64, Arc<[u8]>)>,
     /// Written while pages render in parallel, hence the lock.
-    appendices: Mutex<Vec<Option<(u64, Arc<str>)>>>,
+    appendices: Mutex<Vec<Option<Fragment>>>,
+    /// Each article's part of `records.json` and `records.csv`, by article.
+    records: Vec<(u64, Chunk)>,
     rendered: usize,
 }
 
@@ -36,12 +42,25 @@ impl RenderCache {
         if shared != self.shared {
             self.pages.clear();
             self.appendices_mut().clear();
+            self.records.clear();
             self.shared = shared;
         }
     }
 
-    fn appendices_mut(&mut self) -> &mut Vec<Option<(u64, Arc<str>)>> {
+    fn appendices_mut(&mut self) -> &mut Vec<Option<Fragment>> {
         self.appendices.get_mut().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Article `article`'s records chunk, if made from the same inputs.
+    pub(super) fn records(&self, article: usize, fingerprint: u64) -> Option<&Chunk> {
+        match self.records.get(article) {
+            Some((cached, chunk)) if *cached == fingerprint => Some(chunk),
+            _ => None,
+        }
+    }
+
+    pub(super) fn store_records(&mut self, chunks: Vec<(u64, Chunk)>) {
+        self.records = chunks;
     }
 
     /// Part `part` of the all-appendices page, if it was rendered from the same inputs.
@@ -54,9 +73,9 @@ impl RenderCache {
     }
 
     /// Keeps the parts of the all-appendices page for the next run (`parts` of them now).
-    pub(super) fn store_appendices(&self, parts: Vec<(u64, Arc<str>)>) {
+    pub(super) fn store_appendices(&self, parts: Vec<Option<Fragment>>) {
         let mut appendices = self.appendices.lock().unwrap_or_else(|e| e.into_inner());
-        *appendices = parts.into_iter().map(Some).collect();
+        *appendices = parts;
     }
 
     pub(super) fn get(&self, path: &str, fingerprint: u64) -> Option<&Arc<[u8]>> {
@@ -112,6 +131,16 @@ pub(super) fn article_fingerprints(site: &Site) -> Vec<u64> {
             hasher.finish()
         })
         .collect()
+}
+
+/// An article's records chunk shows its tasks and their records in full, like its
+/// sections' appendices together.
+pub(super) fn records_fingerprint(site: &Site, article_fingerprint: u64, article: usize) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for section in 0..site.articles[article].sections.len() {
+        appendix_fingerprint(site, article_fingerprint, article, section).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// A section appendix also shows its tasks' records in full.

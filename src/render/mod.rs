@@ -129,6 +129,7 @@ fn render_each(
         Some(_) => cache::article_fingerprints(site),
         None => Vec::new(),
     };
+    let chunks = records::chunks(site, cache.as_deref_mut().map(|c| (c, &articles[..])));
     let reader = cache.as_deref();
     let outcomes: Vec<Outcome> = jobs(site)
         .par_iter()
@@ -147,7 +148,7 @@ fn render_each(
                 Job::AppendixAll => {
                     all_appendices::render(&tera, site, reader.map(|c| (c, &articles[..])))
                 }
-                _ => render_job(&tera, site, job),
+                _ => render_job(&tera, site, job, &chunks),
             };
             match rendered {
                 Ok(file) => {
@@ -309,18 +310,23 @@ fn job_path(site: &Site, job: &Job) -> Option<String> {
     }
 }
 
-fn render_job(tera: &Tera, site: &Site, job: &Job) -> Result<OutputFile, Diagnostic> {
+fn render_job(
+    tera: &Tera,
+    site: &Site,
+    job: &Job,
+    chunks: &records::Chunks,
+) -> Result<OutputFile, Diagnostic> {
     let (template, path, context) = match *job {
         Job::RecordsJson => {
             return Ok(OutputFile {
                 path: "records.json".to_string(),
-                contents: Arc::from(records::records_json(site)),
+                contents: Arc::from(records::records_json(site, chunks)),
             });
         }
         Job::RecordsCsv => {
             return Ok(OutputFile {
                 path: "records.csv".to_string(),
-                contents: Arc::from(records::records_csv(site)),
+                contents: Arc::from(records::records_csv(chunks)),
             });
         }
         Job::Dashboard => (

@@ -1,8 +1,13 @@
 //! `records.json` and `records.csv`: every task with its status and evidence, for auditors'
 //! tools and spreadsheets. The JSON shape is documented in the README ("records.json").
 
+use std::ops::Range;
+use std::sync::Arc;
+
+use rayon::prelude::*;
 use serde::Serialize;
 
+use super::cache::{self, RenderCache};
 use crate::site::Site;
 
 /// Bumped when the shape of `records.json` changes incompatibly.
@@ -59,8 +64,8 @@ struct AttachmentJson<'a> {
     size: u64,
 }
 
-fn task_records(site: &Site) -> Vec<TaskRecord<'_>> {
-    site.tasks
+fn task_records(site: &Site, tasks: Range<usize>) -> Vec<TaskRecord<'_>> {
+    site.tasks[tasks]
         .iter()
         .map(|task| {
             let article = &site.articles[task.article];
@@ -114,48 +119,151 @@ fn task_records(site: &Site) -> Vec<TaskRecord<'_>> {
         .collect()
 }
 
-pub fn records_json(site: &Site) -> Vec<u8> {
-    let file = RecordsFile {
+/// `records.json`, assembled from each article's tasks (see [`Chunks`]).
+pub fn records_json(site: &Site, chunks: &Chunks) -> Vec<u8> {
+    let header = serde_json::to_vec_pretty(&RecordsFile {
         schema_version: SCHEMA_VERSION,
         generator: format!("ppdocs {}", env!("CARGO_PKG_VERSION")),
         as_of: site.as_of.to_string(),
-        tasks: task_records(site),
+        tasks: Vec::new(),
+    })
+    .unwrap_or_default();
+    // The header ends in `"tasks": []\n}`; the tasks go between the brackets.
+    let Some(open) = header.iter().rposition(|&b| b == b'[') else {
+        return header;
     };
-    let mut bytes = serde_json::to_vec_pretty(&file).unwrap_or_default();
+    let tasks: Vec<&[u8]> = chunks
+        .iter()
+        .map(|c| &c.json[..])
+        .filter(|j| !j.is_empty())
+        .collect();
+    let length = tasks.iter().map(|t| t.len() + 6).sum::<usize>();
+    let mut bytes = Vec::with_capacity(header.len() + length + 8);
+    bytes.extend_from_slice(&header[..=open]);
+    for (index, json) in tasks.iter().enumerate() {
+        bytes.extend_from_slice(if index == 0 { b"\n    " } else { b",\n    " });
+        bytes.extend_from_slice(json);
+    }
+    if !tasks.is_empty() {
+        bytes.extend_from_slice(b"\n  ");
+    }
+    bytes.extend_from_slice(&header[open + 1..]);
     bytes.push(b'\n');
     bytes
 }
 
+/// The parts of `records.json` and `records.csv` one article contributes: its tasks, in
+/// the files' formats. Made per article in parallel, and kept by `serve` while the article
+/// and its records do not change.
+#[derive(Clone, Debug, Default)]
+pub struct Chunk {
+    /// The article's tasks as in `records.json`'s `tasks` array, indented for their place,
+    /// separated by commas.
+    pub json: Arc<[u8]>,
+    /// The article's rows of `records.csv`.
+    pub csv: Arc<[u8]>,
+}
+
+pub type Chunks = [Chunk];
+
+/// Every article's chunk, in article order. With a cache (and the articles' fingerprints),
+/// an article whose tasks and records did not change keeps its chunk.
+pub(super) fn chunks(site: &Site, cache: Option<(&mut RenderCache, &[u64])>) -> Vec<Chunk> {
+    let Some((cache, articles)) = cache else {
+        return site
+            .articles
+            .par_iter()
+            .map(|article| chunk(site, article.tasks()))
+            .collect();
+    };
+    let made: Vec<(u64, Chunk)> = (0..site.articles.len())
+        .into_par_iter()
+        .map(|article| {
+            let fingerprint = cache::records_fingerprint(site, articles[article], article);
+            let chunk = match cache.records(article, fingerprint) {
+                Some(chunk) => chunk.clone(),
+                None => chunk(site, site.articles[article].tasks()),
+            };
+            (fingerprint, chunk)
+        })
+        .collect();
+    let chunks = made.iter().map(|(_, chunk)| chunk.clone()).collect();
+    cache.store_records(made);
+    chunks
+}
+
+/// The chunk of the tasks `tasks` (one article's).
+fn chunk(site: &Site, tasks: Range<usize>) -> Chunk {
+    let records = task_records(site, tasks);
+    let mut json = Vec::new();
+    for (index, task) in records.iter().enumerate() {
+        if index > 0 {
+            json.extend_from_slice(b",\n    ");
+        }
+        let pretty = serde_json::to_vec_pretty(task).unwrap_or_default();
+        // JSON strings cannot hold a raw newline, so every newline starts a line to indent.
+        for (line, text) in pretty.split(|&b| b == b'\n').enumerate() {
+            if line > 0 {
+                json.extend_from_slice(b"\n    ");
+            }
+            json.extend_from_slice(text);
+        }
+    }
+    Chunk {
+        json: Arc::from(json),
+        csv: Arc::from(csv_rows(&records)),
+    }
+}
+
+/// The columns of `records.csv`.
+const CSV_HEADER: [&str; 19] = [
+    "task_id",
+    "article",
+    "section",
+    "task",
+    "status",
+    "due_for_review",
+    "owner",
+    "last_collected",
+    "expires",
+    "frameworks",
+    "record_id",
+    "record_title",
+    "record_file",
+    "record_status",
+    "record_owner",
+    "record_collected",
+    "record_expires",
+    "justification",
+    "attachments",
+];
+
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
 /// One row per task and record (a task without evidence has one row with empty record
 /// columns). UTF-8 with a byte-order mark and CRLF line ends, so Excel opens it cleanly.
-pub fn records_csv(site: &Site) -> Vec<u8> {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
-    let header = [
-        "task_id",
-        "article",
-        "section",
-        "task",
-        "status",
-        "due_for_review",
-        "owner",
-        "last_collected",
-        "expires",
-        "frameworks",
-        "record_id",
-        "record_title",
-        "record_file",
-        "record_status",
-        "record_owner",
-        "record_collected",
-        "record_expires",
-        "justification",
-        "attachments",
-    ];
+pub fn records_csv(chunks: &Chunks) -> Vec<u8> {
+    let mut writer = csv_writer();
     // Writing to a Vec cannot fail.
-    let _ = writer.write_record(header);
-    for task in task_records(site) {
+    let _ = writer.write_record(CSV_HEADER);
+    let header = writer.into_inner().unwrap_or_default();
+    let length = chunks.iter().map(|c| c.csv.len()).sum::<usize>();
+    let mut bytes = Vec::with_capacity(3 + header.len() + length);
+    bytes.extend_from_slice(b"\xEF\xBB\xBF");
+    bytes.extend_from_slice(&header);
+    for chunk in chunks {
+        bytes.extend_from_slice(&chunk.csv);
+    }
+    bytes
+}
+
+fn csv_rows(tasks: &[TaskRecord<'_>]) -> Vec<u8> {
+    let mut writer = csv_writer();
+    for task in tasks {
         let task_columns = [
             task.id.to_string(),
             task.article.to_string(),
@@ -172,7 +280,7 @@ pub fn records_csv(site: &Site) -> Vec<u8> {
             let mut row = task_columns.to_vec();
             row.extend(std::iter::repeat_n(
                 String::new(),
-                header.len() - task_columns.len(),
+                CSV_HEADER.len() - task_columns.len(),
             ));
             let _ = writer.write_record(&row);
         }
