@@ -28,6 +28,10 @@ pub struct Config {
     pub learn_base_url: String,
     /// Done tasks whose evidence expires within this many days are flagged for review.
     pub review_window_days: u64,
+    /// Clean raw HTML in every page and training module with the policy evidence notes
+    /// always get. Off by default: checklists are written by the security team, whose
+    /// HTML (embedded videos, forms) would otherwise silently disappear.
+    pub sanitize: bool,
 }
 
 impl Default for Config {
@@ -40,6 +44,7 @@ impl Default for Config {
             language: "en".to_string(),
             learn_base_url: "https://learn.microsoft.com".to_string(),
             review_window_days: 30,
+            sanitize: false,
         }
     }
 }

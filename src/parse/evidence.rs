@@ -551,7 +551,7 @@ fn sanitize_notes(html: &str, record: &Path) -> String {
     let folder = urls::encode_path(&urls::static_output(
         record.parent().unwrap_or(Path::new("")),
     ));
-    ammonia::Builder::default()
+    crate::parse::sanitize::policy()
         .url_relative(ammonia::UrlRelative::Custom(Box::new(BesideRecord {
             folder,
         })))

@@ -16,6 +16,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::checklist::{self, RawTask, RowProblem, Spanned, plain_text};
 use crate::parse::highlight::{escape_html, highlight};
 use crate::parse::learn::{self, ALERTS, MARKER_PREFIX, Preprocessed};
+use crate::parse::sanitize;
 use crate::urls;
 
 /// Internal links are written as `ppdocs-root:/<output path>` and made relative to each
@@ -102,6 +103,8 @@ pub struct PageContext<'a> {
     pub source: &'a Path,
     pub output: &'a str,
     pub learn_base_url: &'a str,
+    /// Clean the HTML of anything that could run in a reader's browser (`sanitize = true`).
+    pub sanitize: bool,
     /// Training modules turn the list under a `## Self-check` heading into questions whose
     /// answers the reader reveals.
     pub self_check: bool,
@@ -140,6 +143,17 @@ pub fn render(
     state.process(&events, &mut out);
     let mut html = String::with_capacity(pre.text.len() * 3 / 2);
     html::push_html(&mut html, out.into_iter());
+    if links.sanitize {
+        html = sanitize::clean_body(&html, PART_MARK);
+        for task in state
+            .rendered
+            .sections
+            .iter_mut()
+            .flat_map(|s| &mut s.tasks)
+        {
+            task.html = sanitize::clean(&task.html);
+        }
+    }
     state.rendered.parts = split_parts(&html);
     state.rendered
 }
