@@ -14,7 +14,7 @@ use serde_yaml::{Mapping, Value};
 
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::load::{ContentFile, EVIDENCE_DIR};
-use crate::parse::front_matter::{self, find_key};
+use crate::parse::front_matter::{self, YamlProblem, find_key};
 use crate::parse::markdown::{self, ROOT_PLACEHOLDER};
 use crate::parse::training::Audience;
 use crate::urls;
@@ -144,21 +144,18 @@ pub fn parse_evidence(file: &ContentFile) -> (Option<EvidenceRecord>, Vec<Diagno
             return (None, vec![d]);
         }
         Err(err) => {
-            let at = offset + err.location().map_or(0, |l| l.index().min(yaml.len()));
-            let message = err.to_string();
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or_default()
-                .to_string();
+            let problem = YamlProblem::of(&err, yaml);
             let d = Diagnostic::error(
                 Code::EvidenceInvalid,
-                format!("evidence front matter is not valid YAML: {message}"),
+                format!(
+                    "evidence front matter is not valid YAML: {}",
+                    problem.message
+                ),
             )
-            .at(path, at..at + 1)
-            .with_help(
+            .at(path, offset + problem.span.start..offset + problem.span.end)
+            .with_help(problem.help.unwrap_or(
                 "each field is `name: value`; lists are `[a, b]`; each field may appear once",
-            );
+            ));
             return (None, vec![d]);
         }
     };

@@ -16,7 +16,7 @@ use crate::parse::{ContentIndex, front_matter};
 const MAX_INCLUDE_DEPTH: usize = 16;
 
 /// How many bytes includes may add to one page in all, so nested includes cannot explode.
-const MAX_INCLUDED_BYTES: usize = 16 * 1024 * 1024;
+const MAX_INCLUDED_BYTES: usize = crate::load::MAX_CONTENT_FILE_BYTES as usize;
 
 /// Alert kinds Learn supports, with the title each renders with.
 pub const ALERTS: &[(&str, &str)] = &[
