@@ -5,10 +5,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use common::TestProject;
@@ -82,35 +81,8 @@ fn concurrent_requests_during_rebuilds_always_get_one_complete_version() {
     for page in 0..PAGES {
         save(&project, page, 0);
     }
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("ppdocs"))
-        .args([
-            "serve",
-            "--watch",
-            "--port",
-            "0",
-            "--debounce",
-            "20",
-            "--as-of",
-            TestProject::AS_OF,
-            "--root",
-        ])
-        .arg(&project.root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let (child, url, _log) = common::start_serve(&project);
     let _server = Server(child);
-    let (lines, first_line) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = lines.send(line);
-        }
-    });
-    let line = first_line
-        .recv_timeout(Duration::from_secs(20))
-        .expect("serve printed no URL");
-    let url = line.trim_start_matches("Serving ").trim().to_string();
 
     let writing = Arc::new(AtomicBool::new(true));
     let clients: Vec<_> = (0..CLIENTS)
