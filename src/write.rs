@@ -537,12 +537,19 @@ mod tests {
         let root = tmp.path();
         fs::create_dir_all(root.join(".site.ppdocs-new-abc123/x")).unwrap();
         fs::write(root.join(".site.ppdocs-new-abc123").join(MARKER_FILE), "").unwrap();
-        // Look-alike folders without the marker are not ppdocs' to delete.
+        // Look-alike folders without the marker are not ppdocs' to delete (unless empty).
         fs::create_dir_all(root.join(".site.ppdocs-old-mine")).unwrap();
+        fs::write(root.join(".site.ppdocs-old-mine/notes.txt"), "mine").unwrap();
+        fs::create_dir_all(root.join(".site.ppdocs-new-killed-before-its-marker")).unwrap();
         let guard = Guard { root, force: false };
         write_site(&root.join("site"), &[file("index.html", "x")], &[], &guard).unwrap();
         assert!(!root.join(".site.ppdocs-new-abc123").exists());
-        assert!(root.join(".site.ppdocs-old-mine").exists());
+        assert!(
+            !root
+                .join(".site.ppdocs-new-killed-before-its-marker")
+                .exists()
+        );
+        assert!(root.join(".site.ppdocs-old-mine/notes.txt").exists());
     }
 
     #[test]

@@ -64,6 +64,9 @@ fn run_case(name: &str) {
             .unwrap_or_else(|e| panic!("{name}/expected.toml: {e}"));
     let project = TestProject::empty();
     copy_recursively(&case.join("content"), &project.root.join("content"));
+    if case.join("ppdocs.toml").exists() {
+        fs::copy(case.join("ppdocs.toml"), project.root.join("ppdocs.toml")).unwrap();
+    }
     if let Some(generator) = &expected.generate
         && !generate(generator, &project.root.join("content"))
     {
@@ -202,6 +205,28 @@ fn generate(generator: &str, content: &Path) -> bool {
             )
             .unwrap();
         }
+        "nested-divs" => {
+            let divs = format!(
+                "{}deep{}",
+                "<div>".repeat(100_000),
+                "</div>".repeat(100_000)
+            );
+            fs::write(content.join("deep.md"), format!("# Deep\n\n{divs}\n")).unwrap();
+        }
+        "nested-divs-in-notes" => {
+            let divs = format!(
+                "{}deep{}",
+                "<div>".repeat(100_000),
+                "</div>".repeat(100_000)
+            );
+            let record =
+                "---\ntask: CO-01\nstatus: done\nowner: SecOps\ncollected: 2026-10-01\n---\n";
+            fs::write(
+                content.join("evidence/deep.md"),
+                format!("{record}{divs}\n"),
+            )
+            .unwrap();
+        }
         "symlink-loop" => symlink("..", &content.join("guides/up")),
         "broken-symlink" => symlink("nowhere.md", &content.join("gone.md")),
         "unreadable" => {
@@ -261,6 +286,8 @@ cases! {
     plain_table_of_100k_rows => "table-100k-rows",
     ten_thousand_nested_lists => "nested-lists-10000",
     ten_thousand_nested_quotes => "nested-quotes-10000",
+    deeply_nested_html_when_sanitizing => "nested-html-sanitized",
+    deeply_nested_html_in_evidence_notes => "nested-html-evidence",
     nesting_at_the_bound => "nested-within-bound",
     symlink_loop => "symlink-loop",
     broken_symlink => "broken-symlink",

@@ -113,3 +113,22 @@ fn source_date_epoch_sets_every_date_shown() {
         );
     }
 }
+
+#[test]
+fn sanitized_builds_are_byte_identical() {
+    // Regression: the sanitizer added attributes in hash-map order, different in every run.
+    let project = TestProject::example();
+    let config = project.read("ppdocs.toml");
+    project.write("ppdocs.toml", &format!("{config}\nsanitize = true\n"));
+    project.write(
+        "content/steps.md",
+        "# Steps\n\n- [x] Export the policies <b title=\"t\" class=\"c\">now</b>\n- [ ] File them\n\n| A | B |\n|:-:|--:|\n| 1 | 2 |\n",
+    );
+    let first = build(&project, "1");
+    for threads in ["8", "2"] {
+        assert!(
+            build(&project, threads) == first,
+            "a sanitized build differs"
+        );
+    }
+}

@@ -135,7 +135,7 @@ pub fn render(
     let mut events: Vec<Spanned<'_>> = Parser::new_ext(&pre.text, options())
         .into_offset_iter()
         .collect();
-    if let Some(too_deep) = too_deep(&events, pre) {
+    if let Some(too_deep) = too_deep(&events, pre, links.sanitize) {
         diagnostics.push(too_deep);
         return Rendered::default();
     }
@@ -190,11 +190,27 @@ pub fn render(
     state.rendered
 }
 
-/// An error at the first list or block quote nested deeper than [`MAX_NESTING`].
-fn too_deep(events: &[Spanned<'_>], pre: &Preprocessed) -> Option<Diagnostic> {
+/// An error at the first list or block quote nested deeper than [`MAX_NESTING`], or, when
+/// the page is to be sanitized, raw HTML nested deeper than the sanitizer accepts.
+fn too_deep(events: &[Spanned<'_>], pre: &Preprocessed, sanitize: bool) -> Option<Diagnostic> {
     let mut depth = 0usize;
+    let mut html = sanitize::NestingGauge::default();
     for (event, span) in events {
         match event {
+            Event::Html(raw) | Event::InlineHtml(raw) if sanitize && html.too_deep_after(raw) => {
+                let (file, origin) = pre.origin(span.clone());
+                return Some(
+                    Diagnostic::error(
+                        Code::ContentTooLarge,
+                        format!(
+                            "HTML elements nest more than {} levels deep here",
+                            sanitize::MAX_HTML_NESTING
+                        ),
+                    )
+                    .at(file, origin)
+                    .with_help(format!("with `sanitize = true` ppdocs accepts HTML nested at most {} levels; close the elements you open", sanitize::MAX_HTML_NESTING)),
+                );
+            }
             Event::Start(Tag::List(_) | Tag::BlockQuote(_)) => {
                 depth += 1;
                 if depth > MAX_NESTING {
