@@ -123,8 +123,7 @@ pub fn load_project(root: &Path) -> anyhow::Result<(Project, Vec<Diagnostic>)> {
 
     let config_path = root.join(config::FILE_NAME);
     let config = if config_path.is_file() {
-        let text = fs::read_to_string(&config_path)
-            .with_context(|| format!("reading {}", config_path.display()))?;
+        let text = read_root_text(&config_path)?;
         let text = strip_bom(&text).to_string();
         sources.insert(PathBuf::from(config::FILE_NAME), Arc::from(text.as_str()));
         Config::parse(&text, Path::new(config::FILE_NAME)).unwrap_or_else(|d| {
@@ -180,7 +179,7 @@ fn read_optional_text(
     if !path.is_file() {
         return Ok(None);
     }
-    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let text = read_root_text(&path)?;
     let text: Arc<str> = Arc::from(strip_bom(&text));
     sources.insert(PathBuf::from(name), text.clone());
     Ok(Some(text))
@@ -345,8 +344,32 @@ impl From<Diagnostic> for Box<Unreadable> {
     }
 }
 
-fn read_text(root: &Path, rel: PathBuf) -> Result<ContentFile, Box<Unreadable>> {
+/// Reads a file, but never more than one byte past [`MAX_CONTENT_FILE_BYTES`]: it may have
+/// grown since its size was checked, or be endless.
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
+    let file = fs::File::open(path)?;
+    let size = file.metadata()?.len().min(MAX_CONTENT_FILE_BYTES);
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_CONTENT_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// `ppdocs.toml` or `ppdocs.lock`: UTF-8, size-bounded; trouble is an environment error.
+fn read_root_text(path: &Path) -> anyhow::Result<String> {
+    let bytes = read_bounded(path).with_context(|| format!("reading {}", path.display()))?;
+    if bytes.len() as u64 > MAX_CONTENT_FILE_BYTES {
+        bail!(
+            "{} is larger than {} MiB, more than ppdocs reads",
+            path.display(),
+            MAX_CONTENT_FILE_BYTES / (1024 * 1024)
+        );
+    }
+    String::from_utf8(bytes).with_context(|| format!("{} is not valid UTF-8", path.display()))
+}
+
+fn read_text(root: &Path, rel: PathBuf) -> Result<ContentFile, Box<Unreadable>> {
     let abs = root.join(&rel);
     let unreadable = |err: std::io::Error| {
         Diagnostic::error(
@@ -373,14 +396,7 @@ fn read_text(root: &Path, rel: PathBuf) -> Result<ContentFile, Box<Unreadable>> 
     if size > MAX_CONTENT_FILE_BYTES {
         return Err(too_large(size).into());
     }
-    // Read at most one byte past the bound: the file may grow after `metadata`.
-    let mut bytes = Vec::with_capacity(size as usize);
-    fs::File::open(&abs)
-        .and_then(|file| {
-            file.take(MAX_CONTENT_FILE_BYTES + 1)
-                .read_to_end(&mut bytes)
-        })
-        .map_err(unreadable)?;
+    let bytes = read_bounded(&abs).map_err(unreadable)?;
     if bytes.len() as u64 > MAX_CONTENT_FILE_BYTES {
         return Err(too_large(bytes.len() as u64).into());
     }

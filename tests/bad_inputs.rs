@@ -164,6 +164,10 @@ fn generate(generator: &str, content: &Path) -> bool {
             let file = fs::File::create(content.join("huge.md")).unwrap();
             file.set_len(50 * 1024 * 1024).unwrap();
         }
+        "50-mib-lock" => {
+            let file = fs::File::create(content.parent().unwrap().join("ppdocs.lock")).unwrap();
+            file.set_len(50 * 1024 * 1024).unwrap();
+        }
         "7-mib-page" => {
             let paragraph = "Lorem ipsum **dolor** sit amet, [consectetur](https://example.com) `adipiscing` elit. ".repeat(6);
             let mut text = String::from("# Large\n\n");
@@ -281,6 +285,7 @@ cases! {
     deeply_nested_yaml => "yaml-deep-nesting",
     duplicate_keys => "yaml-duplicate-keys",
     fifty_mib_file => "huge-file",
+    fifty_mib_lock_file => "huge-lock",
     seven_mib_page_builds => "large-page",
     checklist_of_100k_rows => "checklist-100k-rows",
     plain_table_of_100k_rows => "table-100k-rows",

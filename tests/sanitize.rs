@@ -182,3 +182,34 @@ fn sanitize_must_be_a_boolean() {
     assert!(stderr.contains("ppdocs.toml:2:"), "{stderr}");
     assert!(stderr.contains("expected a boolean"), "{stderr}");
 }
+
+#[test]
+fn only_html_ppdocs_generated_is_marked_safe_in_the_theme() {
+    // Every other value is escaped by Tera. A new `| safe` must be HTML ppdocs made from
+    // Markdown (and sanitized where the policy applies): add it here only if it is.
+    const GENERATED_HTML: &[&str] = &["body", "task.html", "entry.task.html", "record.notes_html"];
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+    let mut unsafe_values = Vec::new();
+    for (rel, bytes) in snapshot_dir(&templates) {
+        let text = String::from_utf8(bytes).unwrap();
+        for (at, _) in text.match_indices("safe") {
+            let Some(open) = text[..at].rfind("{{") else {
+                continue;
+            };
+            let expression = &text[open + 2..at];
+            let Some((value, filters)) = expression.split_once('|') else {
+                continue;
+            };
+            // Only where `safe` is a filter: `{{ value | safe }}`, `{{ value | upper | safe }}`.
+            let filters = filters.trim();
+            if !(filters.is_empty() || filters.ends_with('|')) {
+                continue;
+            }
+            let value = value.trim();
+            if !GENERATED_HTML.contains(&value) {
+                unsafe_values.push(format!("{rel}: {value} | safe"));
+            }
+        }
+    }
+    assert!(unsafe_values.is_empty(), "{unsafe_values:#?}");
+}
