@@ -100,7 +100,11 @@ fn with_flags(flags: u8, text: &str, include: &str) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    // 256 cases keep `cargo test` fast; `PROPTEST_CASES=100000` searches longer.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(256),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn any_page_parses_without_panicking(flags in 0u8..4, page in markdownish(), include in markdownish()) {
