@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ppdocs::load::{ContentKind, Project, load_project};
-use ppdocs::parse::{ContentIndex, highlight, parse_document, parse_project};
+use ppdocs::parse::{ContentIndex, PageSettings, highlight, parse_document, parse_project};
 use ppdocs::render::{self, Discard, InMemory};
 use ppdocs::write::{Guard, write_site};
 
@@ -38,8 +38,9 @@ fn stages(c: &mut Criterion) {
         .iter()
         .map(|f| (f.path.clone(), f.text.clone()))
         .collect();
+    let settings = PageSettings::of(&project.config);
     c.bench_function("markdown and checklists, one ~10 KB page", |b| {
-        b.iter(|| parse_document(black_box(page), &index, "https://learn.microsoft.com"))
+        b.iter(|| parse_document(black_box(page), &index, &settings))
     });
 
     let script = "$environments = Get-AdminPowerAppEnvironment\nforeach ($env in $environments) {\n    if ($env.IsDefault -eq $true) {\n        Write-Output \"Default: $($env.DisplayName)\"\n    }\n    Get-DlpPolicy -EnvironmentName $env.EnvironmentName | Select-Object DisplayName, Type\n}\n";

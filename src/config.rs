@@ -28,6 +28,10 @@ pub struct Config {
     pub learn_base_url: String,
     /// Done tasks whose evidence expires within this many days are flagged for review.
     pub review_window_days: u64,
+    /// Clean raw HTML in every page and training module with the policy evidence notes
+    /// always get. Off by default: checklists are written by the security team, whose
+    /// HTML (embedded videos, forms) would otherwise silently disappear.
+    pub sanitize: bool,
     /// Where the site will be hosted; `--target` overrides it.
     pub target: Target,
     /// Settings for `target = "sharepoint"`.
@@ -89,6 +93,7 @@ impl Default for Config {
             review_window_days: 30,
             target: Target::Default,
             sharepoint: SharePoint::default(),
+            sanitize: false,
         }
     }
 }

@@ -52,6 +52,7 @@ codes! {
     ContentMissing => "content-missing": "The project has no `content/` folder.",
     FileUnreadable => "file-unreadable": "A content file could not be read (permissions, symlink loop, ...).",
     InvalidUtf8 => "invalid-utf8": "A content file is not valid UTF-8.",
+    ContentTooLarge => "content-too-large": "A file or page exceeds a bound ppdocs sets to protect the machine: file size, nesting depth, tasks per page.",
     FrontMatterUnclosed => "front-matter-unclosed": "Front matter starts with `---` but never ends.",
     FrontMatterInvalid => "front-matter-invalid": "Front matter is not valid YAML or not a mapping.",
     FrontMatterField => "front-matter-field": "A front-matter field has the wrong type or value.",

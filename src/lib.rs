@@ -11,6 +11,8 @@
 pub mod cmd;
 pub mod config;
 pub mod diagnostics;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod link;
 pub mod load;
 pub mod parse;

@@ -21,8 +21,10 @@ use crate::diagnostics::{Code, Diagnostic, Sources};
 /// The default theme, compiled into the binary so a build needs no theme on disk.
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
-/// Content files larger than this are refused rather than risking the machine's memory.
-pub const MAX_CONTENT_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Text files larger than this are refused rather than risking the machine's memory: a page
+/// of this size already takes a few hundred MB to build. Static files are not bounded (they
+/// are streamed, never read whole).
+pub const MAX_CONTENT_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// The folder under the project root that holds the Markdown sources.
 pub const CONTENT_DIR: &str = "content";
@@ -121,8 +123,7 @@ pub fn load_project(root: &Path) -> anyhow::Result<(Project, Vec<Diagnostic>)> {
 
     let config_path = root.join(config::FILE_NAME);
     let config = if config_path.is_file() {
-        let text = fs::read_to_string(&config_path)
-            .with_context(|| format!("reading {}", config_path.display()))?;
+        let text = read_root_text(&config_path)?;
         let text = strip_bom(&text).to_string();
         sources.insert(PathBuf::from(config::FILE_NAME), Arc::from(text.as_str()));
         Config::parse(&text, Path::new(config::FILE_NAME)).unwrap_or_else(|d| {
@@ -133,7 +134,7 @@ pub fn load_project(root: &Path) -> anyhow::Result<(Project, Vec<Diagnostic>)> {
         Config::default()
     };
 
-    let (mut content, static_files) = read_content(&root, &mut diagnostics);
+    let (mut content, static_files) = read_content(&root, &mut diagnostics, &mut sources);
     for file in &content {
         sources.insert(file.path.clone(), file.text.clone());
     }
@@ -178,7 +179,7 @@ fn read_optional_text(
     if !path.is_file() {
         return Ok(None);
     }
-    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let text = read_root_text(&path)?;
     let text: Arc<str> = Arc::from(strip_bom(&text));
     sources.insert(PathBuf::from(name), text.clone());
     Ok(Some(text))
@@ -187,6 +188,7 @@ fn read_optional_text(
 fn read_content(
     root: &Path,
     diagnostics: &mut Vec<Diagnostic>,
+    sources: &mut Sources,
 ) -> (Vec<ContentFile>, Vec<StaticFile>) {
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
@@ -262,7 +264,7 @@ fn read_content(
             }
         })
         .collect();
-    let results: Vec<Result<ContentFile, Diagnostic>> = texts
+    let results: Vec<Result<ContentFile, Box<Unreadable>>> = texts
         .into_par_iter()
         .map(|rel| read_text(root, rel))
         .collect();
@@ -270,7 +272,12 @@ fn read_content(
     for result in results {
         match result {
             Ok(file) => content.push(file),
-            Err(d) => diagnostics.push(d),
+            Err(unreadable) => {
+                if let Some((path, text)) = unreadable.lossy {
+                    sources.insert(path, text);
+                }
+                diagnostics.push(unreadable.diagnostic);
+            }
         }
     }
     (content, static_files)
@@ -321,7 +328,48 @@ fn digest(path: &Path) -> std::io::Result<Digest> {
     Ok(Digest { sha256, size })
 }
 
-fn read_text(root: &Path, rel: PathBuf) -> Result<ContentFile, Diagnostic> {
+/// Why a text file was not read, and its text with invalid bytes replaced, when there is
+/// one, so the diagnostic can show the line.
+struct Unreadable {
+    diagnostic: Diagnostic,
+    lossy: Option<(PathBuf, Arc<str>)>,
+}
+
+impl From<Diagnostic> for Box<Unreadable> {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Box::new(Unreadable {
+            diagnostic,
+            lossy: None,
+        })
+    }
+}
+
+/// Reads a file, but never more than one byte past [`MAX_CONTENT_FILE_BYTES`]: it may have
+/// grown since its size was checked, or be endless.
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = fs::File::open(path)?;
+    let size = file.metadata()?.len().min(MAX_CONTENT_FILE_BYTES);
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_CONTENT_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// `ppdocs.toml` or `ppdocs.lock`: UTF-8, size-bounded; trouble is an environment error.
+fn read_root_text(path: &Path) -> anyhow::Result<String> {
+    let bytes = read_bounded(path).with_context(|| format!("reading {}", path.display()))?;
+    if bytes.len() as u64 > MAX_CONTENT_FILE_BYTES {
+        bail!(
+            "{} is larger than {} MiB, more than ppdocs reads",
+            path.display(),
+            MAX_CONTENT_FILE_BYTES / (1024 * 1024)
+        );
+    }
+    String::from_utf8(bytes).with_context(|| format!("{} is not valid UTF-8", path.display()))
+}
+
+fn read_text(root: &Path, rel: PathBuf) -> Result<ContentFile, Box<Unreadable>> {
     let abs = root.join(&rel);
     let unreadable = |err: std::io::Error| {
         Diagnostic::error(
@@ -329,32 +377,51 @@ fn read_text(root: &Path, rel: PathBuf) -> Result<ContentFile, Diagnostic> {
             format!("cannot read {}: {err}", rel.display()),
         )
         .in_file(&rel)
+        .with_help("check that the file exists and that you may read it")
     };
-    let size = fs::metadata(&abs).map_err(unreadable)?.len();
-    if size > MAX_CONTENT_FILE_BYTES {
-        return Err(Diagnostic::error(
-            Code::FileUnreadable,
+    let too_large = |size: u64| {
+        Diagnostic::error(
+            Code::ContentTooLarge,
             format!(
-                "{} is {} MiB; ppdocs accepts text files up to {} MiB",
+                "{} is {:.1} MiB; ppdocs accepts text files up to {} MiB",
                 rel.display(),
-                size / (1024 * 1024),
+                size as f64 / (1024.0 * 1024.0),
                 MAX_CONTENT_FILE_BYTES / (1024 * 1024)
             ),
         )
         .in_file(&rel)
-        .with_help("split the page into several files"));
+        .with_help("split the page into several files")
+    };
+    let size = fs::metadata(&abs).map_err(unreadable)?.len();
+    if size > MAX_CONTENT_FILE_BYTES {
+        return Err(too_large(size).into());
     }
-    let bytes = fs::read(&abs).map_err(unreadable)?;
+    let bytes = read_bounded(&abs).map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_CONTENT_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64).into());
+    }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
+            // Up to the first bad byte the lossy text is the file itself, so the span of
+            // its replacement character is where the bad byte is.
             let at = err.utf8_error().valid_up_to();
-            return Err(Diagnostic::error(
+            let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(err.as_bytes()));
+            let diagnostic = Diagnostic::error(
                 Code::InvalidUtf8,
-                format!("{} is not valid UTF-8 (byte {at})", rel.display()),
+                format!(
+                    "{} is not valid UTF-8 (byte {at} cannot start a character)",
+                    rel.display()
+                ),
             )
-            .in_file(&rel)
-            .with_help("save the file as UTF-8 in your editor"));
+            .at(&rel, at..at + '\u{fffd}'.len_utf8())
+            .with_help(
+                "save the file as UTF-8 in your editor (in VS Code: \"Save with Encoding\", UTF-8)",
+            );
+            return Err(Box::new(Unreadable {
+                diagnostic,
+                lossy: Some((rel, lossy)),
+            }));
         }
     };
     let text = match text.strip_prefix('\u{feff}') {

@@ -308,18 +308,56 @@ fn is_safe_relative(path: &str) -> bool {
             .all(|c| matches!(c, Component::Normal(_)))
 }
 
-/// Moves the finished site into place. The old site is moved aside first, then removed.
+/// Moves the finished site into place. Where the system can exchange two folders in one
+/// step (Linux, macOS), the output is never missing: a build killed at any moment leaves the
+/// complete old site or the complete new one. Elsewhere the old site is moved aside first,
+/// and the next build moves it back if a kill struck between the two renames.
 fn swap_in(
     staging: tempfile::TempDir,
     output: &Path,
     parent: &Path,
     name: &str,
 ) -> anyhow::Result<()> {
+    let staged = staging.keep();
     if !output.exists() {
-        let staged = staging.keep();
         return fs::rename(&staged, output)
             .with_context(|| format!("moving the new site to {}", output.display()));
     }
+    match exchange(&staged, output) {
+        // `staged` now holds the old site, marker included: a kill before its removal
+        // leaves a leftover the next build deletes.
+        Ok(true) => {
+            remove_site_quietly(&staged);
+            Ok(())
+        }
+        Ok(false) => swap_by_renames(&staged, output, parent, name),
+        Err(err) => {
+            remove_site_quietly(&staged);
+            Err(err).with_context(|| format!("moving the new site to {}", output.display()))
+        }
+    }
+}
+
+/// Swaps two directory entries atomically (`renameat2(RENAME_EXCHANGE)`, `renamex_np`).
+/// `Ok(false)` when the system or file system cannot.
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "macos"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(Errno::INVAL | Errno::NOSYS | Errno::NOTSUP) => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_os = "macos")))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+/// The portable swap: old site aside, new site in, old site removed.
+fn swap_by_renames(staged: &Path, output: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
     let aside = tempfile::Builder::new()
         .prefix(&format!(".{name}.ppdocs-old-"))
         .tempdir_in(parent)
@@ -329,31 +367,78 @@ fn swap_in(
     fs::remove_dir(&aside).with_context(|| format!("removing {}", aside.display()))?;
     fs::rename(output, &aside)
         .with_context(|| format!("moving the old site aside from {}", output.display()))?;
-    let staged = staging.keep();
-    if let Err(err) = fs::rename(&staged, output) {
+    if let Err(err) = fs::rename(staged, output) {
         // Put the old site back so nothing is lost.
         let _ = fs::rename(&aside, output);
-        let _ = fs::remove_dir_all(&staged);
+        let _ = fs::remove_dir_all(staged);
         return Err(err).with_context(|| format!("moving the new site to {}", output.display()));
     }
-    remove_dir_quietly(&aside);
+    remove_site_quietly(&aside);
     Ok(())
 }
 
-/// Temporary folders of builds that were killed before they finished.
+/// Temporary folders of builds that were killed before they finished. If a kill struck
+/// between the two renames of [`swap_by_renames`], the old site is put back first.
 fn remove_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
     let new = format!(".{name}.ppdocs-new-");
     let old = format!(".{name}.ppdocs-old-");
+    let mut leftovers: Vec<(PathBuf, bool)> = Vec::new();
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let ours = entry.path().join(MARKER_FILE).is_file();
-        if (file_name.starts_with(&new) || file_name.starts_with(&old)) && ours {
-            remove_dir_quietly(&entry.path());
+        let is_old = file_name.starts_with(&old);
+        if !is_old && !file_name.starts_with(&new) {
+            continue;
+        }
+        if entry.path().join(MARKER_FILE).is_file() {
+            leftovers.push((entry.path(), is_old));
+        } else {
+            // Killed between creating the folder and writing the marker: it is empty, and
+            // remove_dir removes nothing else.
+            let _ = fs::remove_dir(entry.path());
         }
     }
+    leftovers.sort();
+    let output = parent.join(name);
+    if !output.exists()
+        && let Some(at) = leftovers.iter().position(|(_, is_old)| *is_old)
+        && fs::rename(&leftovers[at].0, &output).is_ok()
+    {
+        leftovers.remove(at);
+    }
+    for (path, _) in leftovers {
+        remove_site_quietly(&path);
+    }
+}
+
+/// Removes a site folder with its marker last, so that a kill during the removal leaves a
+/// folder the next build still recognises as its own and finishes removing.
+fn remove_site_quietly(path: &Path) {
+    if let Ok(entries) = fs::read_dir(path) {
+        for entry in entries.flatten() {
+            if entry.file_name() == MARKER_FILE {
+                continue;
+            }
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            let removed = if is_dir {
+                fs::remove_dir_all(entry.path())
+            } else {
+                fs::remove_file(entry.path())
+            };
+            if let Err(err) = removed
+                && err.kind() != io::ErrorKind::NotFound
+            {
+                eprintln!(
+                    "warning: could not remove {}: {err}",
+                    entry.path().display()
+                );
+                return;
+            }
+        }
+    }
+    remove_dir_quietly(path);
 }
 
 fn remove_dir_quietly(path: &Path) {
@@ -481,11 +566,51 @@ mod tests {
         let root = tmp.path();
         fs::create_dir_all(root.join(".site.ppdocs-new-abc123/x")).unwrap();
         fs::write(root.join(".site.ppdocs-new-abc123").join(MARKER_FILE), "").unwrap();
-        // Look-alike folders without the marker are not ppdocs' to delete.
+        // Look-alike folders without the marker are not ppdocs' to delete (unless empty).
         fs::create_dir_all(root.join(".site.ppdocs-old-mine")).unwrap();
+        fs::write(root.join(".site.ppdocs-old-mine/notes.txt"), "mine").unwrap();
+        fs::create_dir_all(root.join(".site.ppdocs-new-killed-before-its-marker")).unwrap();
         let guard = Guard { root, force: false };
         write_site(&root.join("site"), &[file("index.html", "x")], &[], &guard).unwrap();
         assert!(!root.join(".site.ppdocs-new-abc123").exists());
-        assert!(root.join(".site.ppdocs-old-mine").exists());
+        assert!(
+            !root
+                .join(".site.ppdocs-new-killed-before-its-marker")
+                .exists()
+        );
+        assert!(root.join(".site.ppdocs-old-mine/notes.txt").exists());
+    }
+
+    #[test]
+    fn a_site_moved_aside_by_a_killed_build_is_put_back() {
+        // A kill between the two renames of the portable swap: no `site`, the old site aside.
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let aside = root.join(".site.ppdocs-old-abc123");
+        fs::create_dir_all(&aside).unwrap();
+        fs::write(aside.join(MARKER_FILE), "").unwrap();
+        fs::write(aside.join("index.html"), "old").unwrap();
+        remove_leftovers(root, "site");
+        assert_eq!(
+            fs::read_to_string(root.join("site/index.html")).unwrap(),
+            "old"
+        );
+        assert!(!aside.exists());
+    }
+
+    #[test]
+    fn the_swap_replaces_the_old_site_in_one_step() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        fs::create_dir_all(&a).unwrap();
+        fs::create_dir_all(&b).unwrap();
+        fs::write(a.join("f"), "a").unwrap();
+        fs::write(b.join("f"), "b").unwrap();
+        if exchange(&a, &b).unwrap() {
+            assert_eq!(fs::read_to_string(a.join("f")).unwrap(), "b");
+            assert_eq!(fs::read_to_string(b.join("f")).unwrap(), "a");
+        } else {
+            eprintln!("skipped: this file system cannot exchange folders atomically");
+        }
     }
 }

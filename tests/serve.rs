@@ -6,7 +6,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -41,40 +41,7 @@ fn agent() -> ureq::Agent {
 
 impl Server {
     fn start(project: &TestProject) -> Server {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("ppdocs"))
-            .args([
-                "serve",
-                "--watch",
-                "--port",
-                "0",
-                "--debounce",
-                "50",
-                "--as-of",
-                TestProject::AS_OF,
-                "--root",
-            ])
-            .arg(&project.root)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (log_lines, log) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = log_lines.send(line);
-            }
-        });
-        let (lines, url_line) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = lines.send(line);
-            }
-        });
-        let line = url_line.recv_timeout(WAIT).expect("serve printed no URL");
-        let url = line.trim_start_matches("Serving ").trim().to_string();
-        assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+        let (child, url, log) = common::start_serve(project);
 
         // Subscribe to live-reload events before any edit.
         let (sender, events) = mpsc::channel();

@@ -8,14 +8,15 @@ use std::ops::Range;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use pulldown_cmark::{Parser, html};
+use pulldown_cmark::{Event, Parser, html};
 use serde::Serialize;
 use serde_yaml::{Mapping, Value};
 
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::load::{ContentFile, EVIDENCE_DIR};
-use crate::parse::front_matter::{self, find_key};
+use crate::parse::front_matter::{self, YamlProblem, find_key};
 use crate::parse::markdown::{self, ROOT_PLACEHOLDER};
+use crate::parse::sanitize;
 use crate::parse::training::Audience;
 use crate::urls;
 
@@ -117,10 +118,10 @@ const SESSION_HELP: &str =
 pub fn parse_evidence(file: &ContentFile) -> (Option<EvidenceRecord>, Vec<Diagnostic>) {
     let path = file.path.as_path();
     let is_markdown = path.extension().is_some_and(|e| e == "md");
-    let (yaml, offset, body) = if is_markdown || file.text.starts_with("---") {
+    let (yaml, offset, body, body_offset) = if is_markdown || file.text.starts_with("---") {
         match front_matter::split(&file.text, path) {
             Ok(split) => match split.yaml {
-                Some((yaml, offset)) => (yaml, offset, split.body),
+                Some((yaml, offset)) => (yaml, offset, split.body, split.body_offset),
                 None => {
                     let d = Diagnostic::error(Code::EvidenceInvalid, "an evidence file must start with front matter")
                         .at(path, 0..0)
@@ -131,7 +132,7 @@ pub fn parse_evidence(file: &ContentFile) -> (Option<EvidenceRecord>, Vec<Diagno
             Err(d) => return (None, vec![d]),
         }
     } else {
-        (&file.text[..], 0, "")
+        (&file.text[..], 0, "", file.text.len())
     };
     let map = match serde_yaml::from_str::<Value>(yaml) {
         Ok(Value::Mapping(map)) => map,
@@ -144,21 +145,18 @@ pub fn parse_evidence(file: &ContentFile) -> (Option<EvidenceRecord>, Vec<Diagno
             return (None, vec![d]);
         }
         Err(err) => {
-            let at = offset + err.location().map_or(0, |l| l.index().min(yaml.len()));
-            let message = err.to_string();
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or_default()
-                .to_string();
+            let problem = YamlProblem::of(&err, yaml);
             let d = Diagnostic::error(
                 Code::EvidenceInvalid,
-                format!("evidence front matter is not valid YAML: {message}"),
+                format!(
+                    "evidence front matter is not valid YAML: {}",
+                    problem.message
+                ),
             )
-            .at(path, at..at + 1)
-            .with_help(
+            .at(path, offset + problem.span.start..offset + problem.span.end)
+            .with_help(problem.help.unwrap_or(
                 "each field is `name: value`; lists are `[a, b]`; each field may appear once",
-            );
+            ));
             return (None, vec![d]);
         }
     };
@@ -169,7 +167,7 @@ pub fn parse_evidence(file: &ContentFile) -> (Option<EvidenceRecord>, Vec<Diagno
         path,
         diagnostics: Vec::new(),
     };
-    let record = fields.record(body);
+    let record = fields.record(body, body_offset);
     (record, fields.diagnostics)
 }
 
@@ -210,7 +208,7 @@ impl Fields<'_> {
         );
     }
 
-    fn record(&mut self, body: &str) -> Option<EvidenceRecord> {
+    fn record(&mut self, body: &str, body_offset: usize) -> Option<EvidenceRecord> {
         for key in self.map.keys() {
             let Some(name) = key.as_str() else {
                 let span = self.offset..self.offset + self.yaml.len();
@@ -325,8 +323,32 @@ impl Fields<'_> {
                 .map(|s| s.to_string_lossy().replace(['-', '_'], " "))
                 .unwrap_or_default()
         });
+        let events: Vec<_> = Parser::new_ext(body, markdown::options())
+            .into_offset_iter()
+            .collect();
+        let mut gauge = sanitize::NestingGauge::default();
+        if let Some((_, span)) = events.iter().find(|(event, _)| match event {
+            Event::Html(raw) | Event::InlineHtml(raw) => gauge.too_deep_after(raw),
+            _ => false,
+        }) {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    Code::ContentTooLarge,
+                    format!(
+                        "HTML elements in the notes nest more than {} levels deep here",
+                        sanitize::MAX_HTML_NESTING
+                    ),
+                )
+                .at(self.path, body_offset + span.start..body_offset + span.end)
+                .with_help(format!(
+                    "notes may nest HTML at most {} levels; close the elements you open",
+                    sanitize::MAX_HTML_NESTING
+                )),
+            );
+            return None;
+        }
         let mut notes_html = String::new();
-        html::push_html(&mut notes_html, Parser::new_ext(body, markdown::options()));
+        html::push_html(&mut notes_html, events.into_iter().map(|(event, _)| event));
         let notes_html = sanitize_notes(&notes_html, self.path);
         Some(EvidenceRecord {
             file: self.path.to_path_buf(),
@@ -551,7 +573,7 @@ fn sanitize_notes(html: &str, record: &Path) -> String {
     let folder = urls::encode_path(&urls::static_output(
         record.parent().unwrap_or(Path::new("")),
     ));
-    ammonia::Builder::default()
+    crate::parse::sanitize::policy()
         .url_relative(ammonia::UrlRelative::Custom(Box::new(BesideRecord {
             folder,
         })))

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::evidence::Located;
+use crate::parse::front_matter::YamlProblem;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,12 +61,10 @@ pub fn parse_frameworks(text: &str, path: &Path) -> (Vec<FrameworkDraft>, Vec<Di
     let file: FileDef = match serde_yaml::from_str(text) {
         Ok(file) => file,
         Err(err) => {
-            let at = err.location().map_or(0, |l| l.index().min(text.len()));
-            let message = err.to_string();
-            let message = message.split(" at line ").next().unwrap_or_default();
-            let d = Diagnostic::error(Code::FrameworksInvalid, format!("frameworks.yaml: {message}"))
-                .at(path, at..at + 1)
-                .with_help("each framework has `id`, `name`, optional `url` and `description`, and `controls` (each with `id`, `title`, `tasks`)");
+            let problem = YamlProblem::of(&err, text);
+            let d = Diagnostic::error(Code::FrameworksInvalid, format!("frameworks.yaml: {}", problem.message))
+                .at(path, problem.span)
+                .with_help(problem.help.unwrap_or("each framework has `id`, `name`, optional `url` and `description`, and `controls` (each with `id`, `title`, `tasks`)"));
             return (Vec::new(), vec![d]);
         }
     };

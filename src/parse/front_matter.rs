@@ -152,31 +152,79 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 fn yaml_error(err: &serde_yaml::Error, yaml: &str, offset: usize, file: &Path) -> Diagnostic {
-    let message = err.to_string();
-    // serde_yaml appends " at line X column Y"; the snippet shows that already.
-    let message = match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
-    };
-    let help = if yaml.contains('\t') {
-        "YAML does not allow tabs for indentation; indent with spaces"
-    } else if message.contains("duplicate") {
-        "each key may appear once; remove or rename the repeated one"
-    } else {
-        "front matter is YAML: `key: value` per line, lists as `[a, b]` or `- item` lines"
-    };
-    let d = Diagnostic::error(
+    let problem = YamlProblem::of(err, yaml);
+    let help = problem.help.unwrap_or(
+        "front matter is YAML: `key: value` per line, lists as `[a, b]` or `- item` lines",
+    );
+    Diagnostic::error(
         Code::FrontMatterInvalid,
-        format!("front matter is not valid YAML: {message}"),
+        format!("front matter is not valid YAML: {}", problem.message),
     )
-    .with_help(help);
-    match err.location() {
-        Some(loc) => {
-            let at = offset + loc.index().min(yaml.len());
-            d.at(file, at..at + 1)
+    .with_help(help)
+    .at(file, offset + problem.span.start..offset + problem.span.end)
+}
+
+/// A serde_yaml error, ready for a diagnostic: the message without serde_yaml's position
+/// (the snippet shows it), the character it points at, and help when the cause is known.
+pub struct YamlProblem {
+    pub message: String,
+    /// A byte range of the YAML text, on character boundaries.
+    pub span: Range<usize>,
+    pub help: Option<&'static str>,
+}
+
+impl YamlProblem {
+    pub fn of(err: &serde_yaml::Error, yaml: &str) -> YamlProblem {
+        let message = err.to_string();
+        let message = match message.find(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
+        let span = match duplicate_key_span(&message, yaml) {
+            Some(span) => span,
+            None => match err.location() {
+                Some(loc) => {
+                    let mut start = loc.index().min(yaml.len());
+                    while !yaml.is_char_boundary(start) {
+                        start -= 1;
+                    }
+                    let len = yaml[start..].chars().next().map_or(0, char::len_utf8);
+                    start..start + len
+                }
+                None => 0..yaml.len(),
+            },
+        };
+        // serde_yaml's bounds against hostile YAML: aliases may replay at most 100 events
+        // per event of the document ("billion laughs"), and values nest at most 128 deep.
+        let help = if message.contains("repetition limit exceeded") {
+            Some(
+                "ppdocs refuses YAML whose aliases (`*name`) expand to more than 100 times the document's size; write the values out instead of repeating aliases",
+            )
+        } else if message.contains("recursion limit exceeded") {
+            Some("ppdocs accepts YAML nested at most 128 levels deep; flatten the value")
+        } else if yaml.contains('\t') {
+            Some("YAML does not allow tabs for indentation; indent with spaces")
+        } else if message.contains("duplicate") {
+            Some("each key may appear once; remove or rename the repeated one")
+        } else {
+            None
+        };
+        YamlProblem {
+            message,
+            span,
+            help,
         }
-        None => d.at(file, offset..offset + yaml.len()),
     }
+}
+
+/// serde_yaml points a duplicate key at its mapping; point at the repeated key instead.
+fn duplicate_key_span(message: &str, yaml: &str) -> Option<Range<usize>> {
+    let key = message
+        .strip_prefix("duplicate entry with key \"")?
+        .strip_suffix('"')?;
+    let first = find_key(yaml, key)?;
+    let second = find_key(&yaml[first.end..], key)?;
+    Some(first.end + second.start..first.end + second.end)
 }
 
 /// The byte range of `key:` at the start of a line of `yaml`, for pointing at a field.

@@ -8,6 +8,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::{ContentIndex, front_matter};
@@ -16,7 +17,7 @@ use crate::parse::{ContentIndex, front_matter};
 const MAX_INCLUDE_DEPTH: usize = 16;
 
 /// How many bytes includes may add to one page in all, so nested includes cannot explode.
-const MAX_INCLUDED_BYTES: usize = 16 * 1024 * 1024;
+const MAX_INCLUDED_BYTES: usize = crate::load::MAX_CONTENT_FILE_BYTES as usize;
 
 /// Alert kinds Learn supports, with the title each renders with.
 pub const ALERTS: &[(&str, &str)] = &[
@@ -35,6 +36,8 @@ pub const MARKER_PREFIX: &str = "<!--ppdocs:";
 pub struct Preprocessed {
     pub text: String,
     files: Vec<PathBuf>,
+    /// Each file's text, when the content index has it, to keep mapped ranges inside it.
+    sources: Vec<Option<Arc<str>>>,
     lines: Vec<LineOrigin>,
 }
 
@@ -53,8 +56,30 @@ impl Preprocessed {
         &self.files
     }
 
-    /// Maps a byte range of [`Preprocessed::text`] back to a file and a range in it.
+    /// Maps a byte range of [`Preprocessed::text`] back to a file and a range in it, on
+    /// character boundaries of that file.
     pub fn origin(&self, out: Range<usize>) -> (&Path, Range<usize>) {
+        let (file, range) = self.origin_unclamped(out);
+        let source = self
+            .files
+            .iter()
+            .position(|f| f == file)
+            .and_then(|i| self.sources[i].as_deref());
+        let Some(source) = source else {
+            return (file, range);
+        };
+        let mut start = range.start.min(source.len());
+        while !source.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = range.end.clamp(start, source.len());
+        while !source.is_char_boundary(end) {
+            end += 1;
+        }
+        (file, start..end)
+    }
+
+    fn origin_unclamped(&self, out: Range<usize>) -> (&Path, Range<usize>) {
         let index = self
             .lines
             .partition_point(|l| l.out_start <= out.start)
@@ -94,6 +119,7 @@ pub fn preprocess(
     let mut out = Preprocessed {
         text: String::with_capacity(body.len() + body.len() / 16),
         files: Vec::new(),
+        sources: Vec::new(),
         lines: Vec::new(),
     };
     let mut stack = vec![file.to_path_buf()];
@@ -235,6 +261,7 @@ impl Rewriter<'_> {
             Some(i) => i,
             None => {
                 self.out.files.push(path.to_path_buf());
+                self.out.sources.push(self.index.get(path).cloned());
                 self.out.files.len() - 1
             }
         }
@@ -597,6 +624,7 @@ fn preprocess_nested(
     let mut out = Preprocessed {
         text: String::new(),
         files: Vec::new(),
+        sources: Vec::new(),
         lines: Vec::new(),
     };
     let mut rewriter = Rewriter::new(&mut out, index, diagnostics);

@@ -16,6 +16,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::checklist::{self, RawTask, RowProblem, Spanned, plain_text};
 use crate::parse::highlight::{escape_html, highlight};
 use crate::parse::learn::{self, ALERTS, MARKER_PREFIX, Preprocessed};
+use crate::parse::sanitize;
 use crate::urls;
 
 /// Internal links are written as `ppdocs-root:/<output path>` and made relative to each
@@ -102,6 +103,8 @@ pub struct PageContext<'a> {
     pub source: &'a Path,
     pub output: &'a str,
     pub learn_base_url: &'a str,
+    /// Clean the HTML of anything that could run in a reader's browser (`sanitize = true`).
+    pub sanitize: bool,
     /// Training modules turn the list under a `## Self-check` heading into questions whose
     /// answers the reader reveals.
     pub self_check: bool,
@@ -115,6 +118,14 @@ const SELF_CHECK_TITLES: &[&str] = &[
     "knowledge check",
 ];
 
+/// Lists and block quotes may nest this deep. Real pages nest a handful of levels; the
+/// bound keeps the work per page linear (each list is scanned once per enclosing list).
+pub const MAX_NESTING: usize = 32;
+
+/// A page may hold this many checklist tasks. Every task is rendered on several pages
+/// (article, section, appendices), so the bound keeps a build's memory and output in check.
+pub const MAX_TASKS_PER_PAGE: usize = 5_000;
+
 /// Renders preprocessed Markdown; problems are appended to `diagnostics`.
 pub fn render(
     pre: &Preprocessed,
@@ -124,6 +135,10 @@ pub fn render(
     let mut events: Vec<Spanned<'_>> = Parser::new_ext(&pre.text, options())
         .into_offset_iter()
         .collect();
+    if let Some(too_deep) = too_deep(&events, pre, links.sanitize) {
+        diagnostics.push(too_deep);
+        return Rendered::default();
+    }
     let mut state = State {
         pre,
         links,
@@ -140,8 +155,81 @@ pub fn render(
     state.process(&events, &mut out);
     let mut html = String::with_capacity(pre.text.len() * 3 / 2);
     html::push_html(&mut html, out.into_iter());
+    if links.sanitize {
+        html = sanitize::clean_body(&html, PART_MARK);
+        for task in state
+            .rendered
+            .sections
+            .iter_mut()
+            .flat_map(|s| &mut s.tasks)
+        {
+            task.html = sanitize::clean(&task.html);
+        }
+    }
     state.rendered.parts = split_parts(&html);
+    let tasks: usize = state.rendered.sections.iter().map(|s| s.tasks.len()).sum();
+    if tasks > MAX_TASKS_PER_PAGE {
+        let (file, span) = state
+            .rendered
+            .sections
+            .iter()
+            .flat_map(|s| &s.tasks)
+            .nth(MAX_TASKS_PER_PAGE)
+            .map(|t| (t.file.clone(), t.span.clone()))
+            .unwrap_or_default();
+        state.diagnostics.push(
+            Diagnostic::error(
+                Code::ContentTooLarge,
+                format!("this page has {tasks} checklist tasks; ppdocs accepts at most {MAX_TASKS_PER_PAGE} per page"),
+            )
+            .at(file, span)
+            .with_help("split the checklist into several articles"),
+        );
+        return Rendered::default();
+    }
     state.rendered
+}
+
+/// An error at the first list or block quote nested deeper than [`MAX_NESTING`], or, when
+/// the page is to be sanitized, raw HTML nested deeper than the sanitizer accepts.
+fn too_deep(events: &[Spanned<'_>], pre: &Preprocessed, sanitize: bool) -> Option<Diagnostic> {
+    let mut depth = 0usize;
+    let mut html = sanitize::NestingGauge::default();
+    for (event, span) in events {
+        match event {
+            Event::Html(raw) | Event::InlineHtml(raw) if sanitize && html.too_deep_after(raw) => {
+                let (file, origin) = pre.origin(span.clone());
+                return Some(
+                    Diagnostic::error(
+                        Code::ContentTooLarge,
+                        format!(
+                            "HTML elements nest more than {} levels deep here",
+                            sanitize::MAX_HTML_NESTING
+                        ),
+                    )
+                    .at(file, origin)
+                    .with_help(format!("with `sanitize = true` ppdocs accepts HTML nested at most {} levels; close the elements you open", sanitize::MAX_HTML_NESTING)),
+                );
+            }
+            Event::Start(Tag::List(_) | Tag::BlockQuote(_)) => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let (file, origin) = pre.origin(span.start..span.start);
+                    return Some(
+                        Diagnostic::error(
+                            Code::ContentTooLarge,
+                            format!("lists and block quotes nest more than {MAX_NESTING} levels deep here"),
+                        )
+                        .at(file, origin)
+                        .with_help(format!("ppdocs accepts at most {MAX_NESTING} levels; flatten the list or quote")),
+                    );
+                }
+            }
+            Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_)) => depth -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Markers between parts: NUL never survives pulldown-cmark, so content cannot forge them.

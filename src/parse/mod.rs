@@ -12,6 +12,7 @@ pub mod highlight;
 pub mod learn;
 pub mod lock;
 pub mod markdown;
+pub mod sanitize;
 pub mod training;
 
 use std::collections::HashMap;
@@ -28,6 +29,7 @@ use frameworks::FrameworkDraft;
 use lock::Lock;
 use training::ModuleMeta;
 
+use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::load::{ContentFile, ContentKind, Project};
 use crate::urls;
@@ -82,7 +84,7 @@ type RecordResult = (Option<EvidenceRecord>, Vec<Diagnostic>);
 /// `serve` keeps one across rebuilds, so an edit re-parses only the files it touched.
 #[derive(Default)]
 pub struct ParseCache {
-    learn_base_url: String,
+    settings: Option<PageSettings>,
     pages: HashMap<PathBuf, (Vec<(PathBuf, u64)>, PageResult)>,
     records: HashMap<PathBuf, (u64, RecordResult)>,
 }
@@ -114,12 +116,12 @@ fn parse_all(
     project: &Project,
     mut cache: Option<&mut ParseCache>,
 ) -> (ParsedProject, Vec<Diagnostic>) {
-    let learn_base_url = &project.config.learn_base_url;
+    let settings = PageSettings::of(&project.config);
     if let Some(cache) = cache.as_deref_mut()
-        && &cache.learn_base_url != learn_base_url
+        && cache.settings.as_ref() != Some(&settings)
     {
         *cache = ParseCache {
-            learn_base_url: learn_base_url.clone(),
+            settings: Some(settings.clone()),
             ..ParseCache::default()
         };
     }
@@ -154,7 +156,7 @@ fn parse_all(
             None => (
                 file.path.clone(),
                 true,
-                parse_document(file, &index, learn_base_url),
+                parse_document(file, &index, &settings),
             ),
         })
         .collect();
@@ -247,11 +249,27 @@ fn keep(
     }
 }
 
+/// The settings of `ppdocs.toml` that change how a page parses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageSettings {
+    pub learn_base_url: String,
+    pub sanitize: bool,
+}
+
+impl PageSettings {
+    pub fn of(config: &Config) -> Self {
+        PageSettings {
+            learn_base_url: config.learn_base_url.clone(),
+            sanitize: config.sanitize,
+        }
+    }
+}
+
 /// Parses one page. `None` when the page cannot be read at all (broken front matter).
 pub fn parse_document(
     file: &ContentFile,
     index: &ContentIndex,
-    learn_base_url: &str,
+    settings: &PageSettings,
 ) -> (Option<Document>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let split = match front_matter::split(&file.text, &file.path) {
@@ -289,7 +307,8 @@ pub fn parse_document(
     let links = markdown::PageContext {
         source: &file.path,
         output: &output,
-        learn_base_url,
+        learn_base_url: &settings.learn_base_url,
+        sanitize: settings.sanitize,
         self_check: file.kind == ContentKind::Training,
     };
     let rendered = markdown::render(&pre, &links, &mut diagnostics);

@@ -502,7 +502,7 @@ fn rename_url(url: &str, names: &Names) -> String {
 }
 
 /// A broken link, pointed at the source that wrote it when one can be found: the page's
-/// own Markdown first, then any source that contains the link as written.
+/// own Markdown first, then an evidence file that contains the link as written.
 fn broken_link(site: &Site, sources: &Sources, broken: &links::Broken) -> Diagnostic {
     let code = if broken.anchor {
         Code::AnchorBroken
@@ -527,13 +527,14 @@ fn broken_link(site: &Site, sources: &Sources, broken: &links::Broken) -> Diagno
             });
         shows_it.then_some(document.source.as_path())
     });
-    let found = own_source
-        .into_iter()
-        .chain(sources.paths())
-        .find_map(|path| {
-            let at = find_link(sources.get(path)?, &broken.href)?;
-            Some((path, at..at + broken.href.len()))
-        });
+    // Pages that are not one Markdown file (appendices, the dashboard) show evidence notes.
+    let evidence = sources
+        .paths()
+        .filter(|p| p.starts_with(crate::load::EVIDENCE_DIR));
+    let found = own_source.into_iter().chain(evidence).find_map(|path| {
+        let at = find_link(sources.get(path)?, &broken.href)?;
+        Some((path, at..at + broken.href.len()))
+    });
     let diagnostic = match (found, own_source) {
         (Some((path, span)), _) => diagnostic.at(path, span),
         (None, Some(path)) => diagnostic.in_file(path),

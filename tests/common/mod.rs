@@ -4,8 +4,11 @@
 #![allow(dead_code)] // Each test file uses a different part of the harness.
 
 use std::fs;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Child, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use assert_cmd::Command;
 use scraper::{Html, Selector};
@@ -136,6 +139,48 @@ impl Page {
     pub fn body_text(&self) -> String {
         self.text("body")
     }
+}
+
+/// Starts `ppdocs serve --watch` (debounce 50 ms) on a free loopback port. Returns the
+/// process, the URL it serves at, and its terminal output (stderr) line by line.
+pub fn start_serve(project: &TestProject) -> (Child, String, mpsc::Receiver<String>) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ppdocs"))
+        .args([
+            "serve",
+            "--watch",
+            "--port",
+            "0",
+            "--debounce",
+            "50",
+            "--as-of",
+            TestProject::AS_OF,
+            "--root",
+        ])
+        .arg(&project.root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (log_lines, log) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = log_lines.send(line);
+        }
+    });
+    let (lines, url_line) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let line = url_line
+        .recv_timeout(Duration::from_secs(20))
+        .expect("serve printed no URL");
+    let url = line.trim_start_matches("Serving ").trim().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    (child, url, log)
 }
 
 pub fn stderr(output: &Output) -> String {
