@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -182,11 +182,23 @@ impl Staging {
 
 impl Sink for Staging {
     fn put(&self, file: OutputFile) -> anyhow::Result<()> {
-        let path = staged_path(self.dir.path(), &file.path)?;
-        fs::write(&path, &file.contents).with_context(|| format!("writing {}", path.display()))?;
+        self.put_parts(file.path, &[file.contents])
+    }
+
+    fn put_parts(&self, path: String, parts: &[Arc<[u8]>]) -> anyhow::Result<()> {
+        let path = staged_path(self.dir.path(), &path)?;
+        let write = || -> io::Result<u64> {
+            let mut file = fs::File::create(&path)?;
+            let mut written = 0;
+            for part in parts {
+                file.write_all(part)?;
+                written += part.len() as u64;
+            }
+            Ok(written)
+        };
+        let written = write().with_context(|| format!("writing {}", path.display()))?;
         self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes
-            .fetch_add(file.contents.len() as u64, Ordering::Relaxed);
+        self.bytes.fetch_add(written, Ordering::Relaxed);
         Ok(())
     }
 }

@@ -18,14 +18,14 @@ pub struct PageScan {
     pub links: Vec<Link>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Link {
     /// As written in the page.
     pub href: String,
     pub target: LinkTarget,
 }
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkTarget {
     /// A file of the site (relative to its root, decoded) and the fragment, possibly empty.
     Internal { path: String, fragment: String },

@@ -294,83 +294,138 @@ impl<'a> Publisher<'a> {
     }
 }
 
-impl Sink for Publisher<'_> {
-    fn put(&self, mut file: OutputFile) -> anyhow::Result<()> {
-        let rendered_path = std::mem::take(&mut file.path);
-        let base_url = self.site.config.base_url.as_deref();
-        // Only plain names leave a page's bytes unchanged, so only then can a scan be reused.
-        let cache = self.cache.filter(|_| self.names.is_plain());
-        let scanned = rendered_path
-            .ends_with(".html")
-            .then(|| -> Result<_, String> {
-                if let Some(scan) = cache.and_then(|c| c.get(&rendered_path, &file.contents)) {
-                    return Ok((scan, None));
-                }
-                let (scan, rewritten) =
-                    links::scan(&rendered_path, &file.contents, &self.names, base_url)?;
-                let scan = Arc::new(scan);
-                if let Some(cache) = cache {
-                    cache.store(&rendered_path, &file.contents, &scan);
-                }
-                Ok((scan, rewritten))
-            });
-        file.path = self.names.rename(&rendered_path).into_owned();
-        let mut problem = None;
-        match &self.names {
-            Names::Plain => {}
-            _ if rendered_path == "records.json" => {
-                file.contents = Arc::from(rename_json_urls(&file.contents, &self.names));
-            }
-            _ => {}
-        }
-        let scan = match scanned {
-            Some(Ok((scan, rewritten))) => {
-                if let Some(bytes) = rewritten {
-                    file.contents = Arc::from(bytes);
-                }
-                Some(scan)
-            }
-            Some(Err(err)) => {
-                problem = Some(Diagnostic::error(
-                    Code::TemplateInvalid,
-                    format!("{rendered_path} is not valid UTF-8: {err}"),
-                ));
-                None
-            }
-            None => None,
+/// One file (or one part of one) after publishing: its bytes, what it links to, and a
+/// problem it has.
+struct Passed {
+    contents: Arc<[u8]>,
+    scan: Option<Arc<PageScan>>,
+    problem: Option<Diagnostic>,
+}
+
+impl Publisher<'_> {
+    /// Scans an HTML file (or part) and rewrites its links; escapes `<%` for SharePoint.
+    fn pass(&self, rendered_path: &str, contents: &Arc<[u8]>, cache: Option<&ScanCache>) -> Passed {
+        let mut passed = Passed {
+            contents: contents.clone(),
+            scan: None,
+            problem: None,
         };
-        if let Names::SharePoint(_) = self.names {
-            if scan.is_some() {
-                if let Some(escaped) = sharepoint::escape_code_blocks(&file.contents) {
-                    file.contents = Arc::from(escaped);
+        let is_page = rendered_path.ends_with(".html");
+        if is_page {
+            let base_url = self.site.config.base_url.as_deref();
+            if let Some(scan) = cache.and_then(|c| c.get(rendered_path, contents)) {
+                passed.scan = Some(scan);
+            } else {
+                match links::scan(rendered_path, contents, &self.names, base_url) {
+                    Ok((scan, rewritten)) => {
+                        let scan = Arc::new(scan);
+                        if let Some(cache) = cache {
+                            cache.store(rendered_path, contents, &scan);
+                        }
+                        passed.scan = Some(scan);
+                        if let Some(bytes) = rewritten {
+                            passed.contents = Arc::from(bytes);
+                        }
+                    }
+                    Err(err) => {
+                        passed.problem = Some(Diagnostic::error(
+                            Code::TemplateInvalid,
+                            format!("{rendered_path} is not valid UTF-8: {err}"),
+                        ));
+                    }
                 }
-            } else if file.contents.windows(2).any(|w| w == b"<%")
+            }
+        }
+        if let Names::SharePoint(_) = self.names {
+            if is_page {
+                if let Some(escaped) = sharepoint::escape_code_blocks(&passed.contents) {
+                    passed.contents = Arc::from(escaped);
+                }
+            } else if passed.contents.windows(2).any(|w| w == b"<%")
                 && [".js", ".css", ".json"]
                     .iter()
-                    .any(|e| file.path.ends_with(e))
+                    .any(|e| rendered_path.ends_with(e))
             {
-                problem = Some(
+                passed.problem = Some(
                     Diagnostic::error(
                         Code::HostLimit,
-                        format!("{} contains `<%`, which SharePoint rejects", file.path),
+                        format!("{rendered_path} contains `<%`, which SharePoint rejects"),
                     )
                     .with_help("remove `<%` from the theme file (write `<` and `%` apart)"),
                 );
             }
         }
-        {
-            let mut found = self.found();
-            let id = found.intern(&rendered_path);
-            found.outputs.insert(id);
-            found
-                .published
-                .push((file.path.clone(), file.contents.len() as u64));
-            if let Some(scan) = scan {
-                found.record(&rendered_path, &scan);
-            }
-            found.problems.extend(problem);
+        passed
+    }
+
+    /// Notes a file on its way out: its names, its size, its links and ids, its problems.
+    fn note(&self, rendered_path: &str, published_path: &str, size: u64, parts: Vec<Passed>) {
+        let mut found = self.found();
+        let id = found.intern(rendered_path);
+        found.outputs.insert(id);
+        found.published.push((published_path.to_string(), size));
+        let mut scans = Vec::new();
+        for part in parts {
+            scans.extend(part.scan);
+            found.problems.extend(part.problem);
         }
-        self.sink.put(file)
+        match scans.len() {
+            0 => {}
+            1 => found.record(rendered_path, &scans[0]),
+            _ => {
+                let mut whole = PageScan::default();
+                for scan in &scans {
+                    whole.ids.extend(scan.ids.iter().cloned());
+                    whole.links.extend(scan.links.iter().cloned());
+                }
+                found.record(rendered_path, &whole);
+            }
+        }
+    }
+}
+
+impl Sink for Publisher<'_> {
+    fn put(&self, file: OutputFile) -> anyhow::Result<()> {
+        // Only plain names leave a page's bytes unchanged, so only then can a scan be reused.
+        let cache = self.cache.filter(|_| self.names.is_plain());
+        let mut passed = self.pass(&file.path, &file.contents, cache);
+        if !self.names.is_plain() && file.path == "records.json" {
+            passed.contents = Arc::from(rename_json_urls(&passed.contents, &self.names));
+        }
+        let published = OutputFile {
+            path: self.names.rename(&file.path).into_owned(),
+            contents: passed.contents.clone(),
+        };
+        self.note(
+            &file.path,
+            &published.path,
+            published.contents.len() as u64,
+            vec![passed],
+        );
+        self.sink.put(published)
+    }
+
+    /// The largest files come in parts (rendered appendices, records chunks): each part is a
+    /// run of whole elements, so each is scanned and rewritten on its own and the file is
+    /// never joined in memory.
+    fn put_parts(&self, path: String, parts: &[Arc<[u8]>]) -> anyhow::Result<()> {
+        if !self.names.is_plain() && path == "records.json" {
+            // Renaming its URLs needs the whole document.
+            let contents: Vec<u8> = parts.iter().flat_map(|p| p.iter().copied()).collect();
+            return self.put(OutputFile {
+                path,
+                contents: Arc::from(contents),
+            });
+        }
+        let passed: Vec<Passed> = parts
+            .iter()
+            .map(|part| self.pass(&path, part, None))
+            .collect();
+        let published_parts: Vec<Arc<[u8]>> = passed.iter().map(|p| p.contents.clone()).collect();
+        let size = published_parts.iter().map(|p| p.len() as u64).sum();
+        let published_path = self.names.rename(&path).into_owned();
+        self.note(&path, &published_path, size, passed);
+        self.sink.put_parts(published_path, &published_parts)
     }
 }
 

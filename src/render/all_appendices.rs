@@ -16,7 +16,7 @@ use tera::Tera;
 use super::cache::{self, RenderCache};
 use super::views::RecordPrinter;
 use super::{
-    APPENDIX_ALL, OutputFile, appendix_crumbs, appendix_number, base_context, framework_appendix,
+    APPENDIX_ALL, Made, appendix_crumbs, appendix_number, base_context, framework_appendix,
     section_appendix, template_error,
 };
 use crate::diagnostics::Diagnostic;
@@ -127,7 +127,7 @@ pub(super) fn render(
     tera: &Tera,
     site: &Site,
     cache: Option<(&RenderCache, &[u64])>,
-) -> Result<OutputFile, Diagnostic> {
+) -> Result<Made, Diagnostic> {
     let parts = parts(site);
     let first = first_parts(site, &parts);
     let root = urls::root_prefix(APPENDIX_ALL);
@@ -172,16 +172,16 @@ pub(super) fn render(
         .replace(ROOT_PLACEHOLDER, &root);
     // A theme's page that does not print `appendices` simply has none.
     let (head, tail) = page.split_once(APPENDICES_MARKER).unwrap_or((&page, ""));
-    let length = head.len() + tail.len() + fragments.iter().map(|f| f.1.len()).sum::<usize>();
-    let mut html = String::with_capacity(length);
-    html.push_str(head);
-    for (_, fragment) in fragments {
-        html.push_str(&fragment);
-    }
-    html.push_str(tail);
-    drop(page);
-    Ok(OutputFile {
+    let mut parts: Vec<Arc<[u8]>> = Vec::with_capacity(fragments.len() + 2);
+    parts.push(Arc::from(head.as_bytes()));
+    parts.extend(
+        fragments
+            .into_iter()
+            .map(|(_, html)| Arc::<[u8]>::from(html)),
+    );
+    parts.push(Arc::from(tail.as_bytes()));
+    Ok(Made::Parts {
         path: APPENDIX_ALL.to_string(),
-        contents: Arc::from(html.into_bytes()),
+        parts,
     })
 }

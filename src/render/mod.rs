@@ -54,6 +54,22 @@ pub struct OutputFile {
 /// (`check`). Files arrive from several threads, in no particular order.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> anyhow::Result<()>;
+
+    /// A file made of `parts`, in order. A sink that writes to disk writes them one after
+    /// the other, so the largest files of a site are never joined in memory.
+    fn put_parts(&self, path: String, parts: &[Arc<[u8]>]) -> anyhow::Result<()> {
+        let contents: Vec<u8> = parts.iter().flat_map(|part| part.iter().copied()).collect();
+        self.put(OutputFile {
+            path,
+            contents: Arc::from(contents),
+        })
+    }
+}
+
+/// What a job made: a whole file, or a large one in parts for the sink to join.
+enum Made {
+    Whole(OutputFile),
+    Parts { path: String, parts: Vec<Arc<[u8]>> },
 }
 
 /// Keeps every file in memory, for `serve`.
@@ -144,17 +160,16 @@ fn render_each(
                 sink.put(OutputFile { path, contents })?;
                 return Ok(Outcome::Reused);
             }
-            let rendered = match job {
-                Job::AppendixAll => {
-                    all_appendices::render(&tera, site, reader.map(|c| (c, &articles[..])))
-                }
-                _ => render_job(&tera, site, job, &chunks),
-            };
-            match rendered {
-                Ok(file) => {
+            let kept = reader.map(|c| (c, &articles[..]));
+            match render_job(&tera, site, job, &chunks, kept) {
+                Ok(Made::Whole(file)) => {
                     let kept = fingerprint.map(|f| (file.path.clone(), f, file.contents.clone()));
                     sink.put(file)?;
                     Ok(Outcome::Rendered(kept))
+                }
+                Ok(Made::Parts { path, parts }) => {
+                    sink.put_parts(path, &parts)?;
+                    Ok(Outcome::Rendered(None))
                 }
                 Err(error) => Ok(Outcome::Failed(error)),
             }
@@ -310,23 +325,26 @@ fn job_path(site: &Site, job: &Job) -> Option<String> {
     }
 }
 
+/// Renders one job. `cache` (with the articles' fingerprints) lets the all-appendices page
+/// reuse parts that did not change.
 fn render_job(
     tera: &Tera,
     site: &Site,
     job: &Job,
     chunks: &records::Chunks,
-) -> Result<OutputFile, Diagnostic> {
+    cache: Option<(&RenderCache, &[u64])>,
+) -> Result<Made, Diagnostic> {
     let (template, path, context) = match *job {
         Job::RecordsJson => {
-            return Ok(OutputFile {
+            return Ok(Made::Parts {
                 path: "records.json".to_string(),
-                contents: Arc::from(records::records_json(site, chunks)),
+                parts: records::records_json(site, chunks),
             });
         }
         Job::RecordsCsv => {
-            return Ok(OutputFile {
+            return Ok(Made::Parts {
                 path: "records.csv".to_string(),
-                contents: Arc::from(records::records_csv(chunks)),
+                parts: records::records_csv(chunks),
             });
         }
         Job::Dashboard => (
@@ -361,7 +379,7 @@ fn render_job(
             APPENDIX_INDEX.to_string(),
             appendix_index_context(site),
         ),
-        Job::AppendixAll => return all_appendices::render(tera, site, None),
+        Job::AppendixAll => return all_appendices::render(tera, site, cache),
         Job::SectionAppendix { article, section } => {
             let output = site.articles[article].sections[section].appendix.clone();
             (
@@ -398,10 +416,10 @@ fn render_job(
         _ => urls::root_prefix(&path),
     };
     let html = html.replace(ROOT_PLACEHOLDER, &root);
-    Ok(OutputFile {
+    Ok(Made::Whole(OutputFile {
         path,
         contents: Arc::from(html.into_bytes()),
-    })
+    }))
 }
 
 /// What every template sees as `site`.

@@ -119,8 +119,8 @@ fn task_records(site: &Site, tasks: Range<usize>) -> Vec<TaskRecord<'_>> {
         .collect()
 }
 
-/// `records.json`, assembled from each article's tasks (see [`Chunks`]).
-pub fn records_json(site: &Site, chunks: &Chunks) -> Vec<u8> {
+/// `records.json` in parts: the header, each article's tasks (see [`Chunk`]), the end.
+pub fn records_json(site: &Site, chunks: &Chunks) -> Vec<Arc<[u8]>> {
     let header = serde_json::to_vec_pretty(&RecordsFile {
         schema_version: SCHEMA_VERSION,
         generator: format!("ppdocs {}", env!("CARGO_PKG_VERSION")),
@@ -130,26 +130,26 @@ pub fn records_json(site: &Site, chunks: &Chunks) -> Vec<u8> {
     .unwrap_or_default();
     // The header ends in `"tasks": []\n}`; the tasks go between the brackets.
     let Some(open) = header.iter().rposition(|&b| b == b'[') else {
-        return header;
+        return vec![Arc::from(header)];
     };
-    let tasks: Vec<&[u8]> = chunks
-        .iter()
-        .map(|c| &c.json[..])
-        .filter(|j| !j.is_empty())
-        .collect();
-    let length = tasks.iter().map(|t| t.len() + 6).sum::<usize>();
-    let mut bytes = Vec::with_capacity(header.len() + length + 8);
-    bytes.extend_from_slice(&header[..=open]);
-    for (index, json) in tasks.iter().enumerate() {
-        bytes.extend_from_slice(if index == 0 { b"\n    " } else { b",\n    " });
-        bytes.extend_from_slice(json);
+    let (first, next): (Arc<[u8]>, Arc<[u8]>) =
+        (Arc::from(&b"\n    "[..]), Arc::from(&b",\n    "[..]));
+    let mut parts = vec![Arc::from(&header[..=open])];
+    for chunk in chunks.iter().filter(|c| !c.json.is_empty()) {
+        parts.push(if parts.len() == 1 {
+            first.clone()
+        } else {
+            next.clone()
+        });
+        parts.push(chunk.json.clone());
     }
-    if !tasks.is_empty() {
-        bytes.extend_from_slice(b"\n  ");
+    if parts.len() > 1 {
+        parts.push(Arc::from(&b"\n  "[..]));
     }
-    bytes.extend_from_slice(&header[open + 1..]);
-    bytes.push(b'\n');
-    bytes
+    let mut end = header[open + 1..].to_vec();
+    end.push(b'\n');
+    parts.push(Arc::from(end));
+    parts
 }
 
 /// The parts of `records.json` and `records.csv` one article contributes: its tasks, in
@@ -244,21 +244,18 @@ fn csv_writer() -> csv::Writer<Vec<u8>> {
         .from_writer(Vec::new())
 }
 
-/// One row per task and record (a task without evidence has one row with empty record
-/// columns). UTF-8 with a byte-order mark and CRLF line ends, so Excel opens it cleanly.
-pub fn records_csv(chunks: &Chunks) -> Vec<u8> {
+/// `records.csv` in parts: one row per task and record (a task without evidence has one
+/// row with empty record columns). UTF-8 with a byte-order mark and CRLF line ends, so
+/// Excel opens it cleanly.
+pub fn records_csv(chunks: &Chunks) -> Vec<Arc<[u8]>> {
     let mut writer = csv_writer();
     // Writing to a Vec cannot fail.
     let _ = writer.write_record(CSV_HEADER);
-    let header = writer.into_inner().unwrap_or_default();
-    let length = chunks.iter().map(|c| c.csv.len()).sum::<usize>();
-    let mut bytes = Vec::with_capacity(3 + header.len() + length);
-    bytes.extend_from_slice(b"\xEF\xBB\xBF");
-    bytes.extend_from_slice(&header);
-    for chunk in chunks {
-        bytes.extend_from_slice(&chunk.csv);
-    }
-    bytes
+    let mut header = b"\xEF\xBB\xBF".to_vec();
+    header.extend(writer.into_inner().unwrap_or_default());
+    std::iter::once(Arc::from(header))
+        .chain(chunks.iter().map(|c| c.csv.clone()))
+        .collect()
 }
 
 fn csv_rows(tasks: &[TaskRecord<'_>]) -> Vec<u8> {
