@@ -1,6 +1,7 @@
 //! Every link of a rendered page: found, rewritten when the target renamed files, and checked
 //! against the files and `id`s the build produces.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use super::html;
@@ -51,7 +52,9 @@ pub fn scan(page: &str, html: &[u8], names: &Names, base_url: Option<&str>) -> S
             if name.eq_ignore_ascii_case("id")
                 || (name.eq_ignore_ascii_case("name") && tag.eq_ignore_ascii_case("a"))
             {
-                found.ids.insert(decode_entities(attribute.value));
+                found
+                    .ids
+                    .insert(decode_entities(attribute.value).into_owned());
                 continue;
             }
             let holds_url = ["href", "src", "data-src"]
@@ -61,7 +64,7 @@ pub fn scan(page: &str, html: &[u8], names: &Names, base_url: Option<&str>) -> S
             if !holds_url {
                 continue;
             }
-            let href = decode_entities(attribute.value);
+            let href = decode_entities(attribute.value).into_owned();
             let Some((target, absolute)) = resolve(page, &href, base_url) else {
                 continue;
             };
@@ -118,7 +121,7 @@ pub fn resolve<'b>(
         let fragment = href.split_once('#').map_or("", |(_, f)| f);
         LinkTarget::Internal {
             path: page.to_string(),
-            fragment: percent_decode(fragment),
+            fragment: decode_percent(fragment).into_owned(),
         }
     } else {
         internal(page_dir, href)
@@ -130,12 +133,8 @@ pub fn resolve<'b>(
 fn internal(dir: &str, href: &str) -> LinkTarget {
     let (rest, fragment) = href.split_once('#').unwrap_or((href, ""));
     let path = rest.split_once('?').map_or(rest, |(p, _)| p);
-    let mut parts: Vec<String> = dir
-        .split('/')
-        .filter(|p| !p.is_empty())
-        .map(str::to_string)
-        .collect();
-    let decoded = percent_decode(path);
+    let decoded = decode_percent(path);
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for segment in decoded.split('/') {
         match segment {
             "" | "." => {}
@@ -144,7 +143,7 @@ fn internal(dir: &str, href: &str) -> LinkTarget {
                     return LinkTarget::Unusable("climbs above the site's root folder");
                 }
             }
-            name => parts.push(name.to_string()),
+            name => parts.push(name),
         }
     }
     let mut path = parts.join("/");
@@ -153,7 +152,16 @@ fn internal(dir: &str, href: &str) -> LinkTarget {
     }
     LinkTarget::Internal {
         path,
-        fragment: percent_decode(fragment),
+        fragment: decode_percent(fragment).into_owned(),
+    }
+}
+
+/// [`percent_decode`], without copying the common text that has nothing to decode.
+fn decode_percent(text: &str) -> Cow<'_, str> {
+    if text.contains('%') {
+        Cow::Owned(percent_decode(text))
+    } else {
+        Cow::Borrowed(text)
     }
 }
 
@@ -206,9 +214,9 @@ pub fn relative(from: &str, to: &str) -> String {
 }
 
 /// The character references ppdocs' templates and Markdown produce in attribute values.
-fn decode_entities(value: &str) -> String {
+fn decode_entities(value: &str) -> Cow<'_, str> {
     if !value.contains('&') {
-        return value.to_string();
+        return Cow::Borrowed(value);
     }
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
@@ -244,7 +252,7 @@ fn decode_entities(value: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// A link that does not resolve: on which page, as written, and what is wrong.
