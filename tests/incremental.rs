@@ -213,4 +213,31 @@ fn a_link_broken_by_editing_another_page_is_caught_though_its_page_is_reused() {
     );
     project.write(guide, &text);
     assert!(live.rebuild().unwrap().is_ok(), "fixing it recovers");
+
+    // A rebuild that stops at a template error must not leave stale records behind.
+    project.write("ppdocs.toml", "theme = \"broken\"\n");
+    project.write(
+        "themes/broken/templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}{{ page.nope.nope }}{% endblock content %}",
+    );
+    assert!(
+        live.rebuild().unwrap().is_err(),
+        "the template error fails the rebuild"
+    );
+    std::fs::remove_file(project.root.join("ppdocs.toml")).unwrap();
+    assert!(live.rebuild().unwrap().is_ok());
+    project.write(guide, &text.replace("## The fields", "## Fields"));
+    let failed = live
+        .rebuild()
+        .unwrap()
+        .err()
+        .expect("still caught after a failed rebuild");
+    assert!(
+        failed
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("#the-fields")),
+        "{:?}",
+        failed.diagnostics
+    );
 }

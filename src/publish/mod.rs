@@ -69,31 +69,40 @@ impl Names {
     }
 }
 
-/// Each page's scan, kept by `serve` between rebuilds: a page reused from the render cache
-/// (the same bytes) is not scanned again.
+/// What `serve` keeps between rebuilds: each page's links and ids as recorded, and the strings
+/// they are interned in. A page reused from the render cache (the same bytes) is neither
+/// scanned nor recorded again; its links are still checked on every rebuild.
 #[derive(Default)]
-pub struct ScanCache(Mutex<HashMap<String, CachedScan>>);
+pub struct ScanCache(Mutex<Recorded>);
 
-/// A page's bytes (compared by pointer: the render cache hands back the same allocation)
-/// and their scan.
-type CachedScan = (Arc<[u8]>, Arc<PageScan>);
+#[derive(Default)]
+struct Recorded {
+    strings: IndexSet<Box<str>>,
+    /// By rendered path: the page's bytes (compared by pointer, as the render cache hands
+    /// back the same allocation) and its record.
+    pages: HashMap<String, (Arc<[u8]>, Arc<PageRecord>)>,
+}
 
 impl ScanCache {
-    fn get(&self, path: &str, contents: &Arc<[u8]>) -> Option<Arc<PageScan>> {
-        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let (bytes, scan) = map.get(path)?;
-        Arc::ptr_eq(bytes, contents).then(|| scan.clone())
+    fn lock(&self) -> std::sync::MutexGuard<'_, Recorded> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn store(&self, path: &str, contents: &Arc<[u8]>, scan: &Arc<PageScan>) {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.insert(path.to_string(), (contents.clone(), scan.clone()));
+    /// The interned strings, lent to one run until its `finish` gives them back. A run that
+    /// never finished (a template error) kept them: the records, which refer to them, go too.
+    fn take_strings(&self) -> IndexSet<Box<str>> {
+        let mut recorded = self.lock();
+        let strings = std::mem::take(&mut recorded.strings);
+        if strings.is_empty() {
+            recorded.pages.clear();
+        }
+        strings
     }
 
-    /// Forgets pages this run did not produce (deleted sources).
-    fn keep_only(&self, paths: &HashSet<&str>) {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.retain(|path, _| paths.contains(path.as_str()));
+    fn get(&self, path: &str, contents: &Arc<[u8]>) -> Option<Arc<PageRecord>> {
+        let recorded = self.lock();
+        let (bytes, record) = recorded.pages.get(path)?;
+        Arc::ptr_eq(bytes, contents).then(|| record.clone())
     }
 }
 
@@ -124,16 +133,23 @@ struct Found {
     strings: IndexSet<Box<str>>,
     /// Every rendered file's path, as rendered.
     outputs: HashSet<u32>,
-    /// Each page's ids (`#fragments` others may link to), sorted.
-    ids: HashMap<u32, Vec<u32>>,
-    links: Vec<FoundLink>,
+    /// Each page's ids and links, by its path.
+    pages: HashMap<u32, Arc<PageRecord>>,
+    /// Pages recorded afresh this run, for the cache: (path, bytes).
+    fresh: Vec<(u32, Arc<[u8]>)>,
     /// Published path and size of every file, for the host's checks and the sitemap.
     published: Vec<(String, u64)>,
     problems: Vec<Diagnostic>,
 }
 
+/// One page's `#fragment` targets (sorted) and links, interned.
+#[derive(Default)]
+struct PageRecord {
+    ids: Vec<u32>,
+    links: Vec<FoundLink>,
+}
+
 struct FoundLink {
-    page: u32,
     href: u32,
     target: Result<(u32, u32), &'static str>,
 }
@@ -150,21 +166,28 @@ impl Found {
         &self.strings[id as usize]
     }
 
-    fn record(&mut self, page: &str, scan: &PageScan) {
-        let page = self.intern(page);
-        let mut ids: Vec<u32> = scan.ids.iter().map(|id| self.intern(id)).collect();
-        ids.sort_unstable();
-        self.ids.insert(page, ids);
-        for link in &scan.links {
-            let href = self.intern(&link.href);
-            let target = match &link.target {
-                LinkTarget::Internal { path, fragment } => {
-                    Ok((self.intern(path), self.intern(fragment)))
-                }
-                LinkTarget::Unusable(why) => Err(*why),
-            };
-            self.links.push(FoundLink { page, href, target });
+    /// `scans` (the parts of one page) as one interned record.
+    fn record(&mut self, scans: &[PageScan]) -> PageRecord {
+        let mut record = PageRecord::default();
+        for scan in scans {
+            for id in &scan.ids {
+                let id = self.intern(id);
+                record.ids.push(id);
+            }
+            for link in &scan.links {
+                let href = self.intern(&link.href);
+                let target = match &link.target {
+                    LinkTarget::Internal { path, fragment } => {
+                        Ok((self.intern(path), self.intern(fragment)))
+                    }
+                    LinkTarget::Unusable(why) => Err(*why),
+                };
+                record.links.push(FoundLink { href, target });
+            }
         }
+        record.ids.sort_unstable();
+        record.ids.dedup();
+        record
     }
 }
 
@@ -202,6 +225,9 @@ impl<'a> Publisher<'a> {
                 )
             }
         };
+        // Only plain names leave a page's bytes unchanged, so only then can a record be reused.
+        let cache = cache.filter(|_| names.is_plain());
+        let strings = cache.map(ScanCache::take_strings).unwrap_or_default();
         let search_index = match names {
             Names::SharePoint(_) => search::index_js(site, &|url| rename_url(url, &names)),
             _ => plain_index,
@@ -212,7 +238,10 @@ impl<'a> Publisher<'a> {
             sink,
             names,
             search_index,
-            found: Mutex::new(Found::default()),
+            found: Mutex::new(Found {
+                strings,
+                ..Found::default()
+            }),
             cache,
         }
     }
@@ -243,10 +272,7 @@ impl<'a> Publisher<'a> {
             .map(|(output, source)| (names.rename(output).into_owned(), source.clone()))
             .collect();
         let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
-        if let Some(cache) = cache {
-            let pages: HashSet<&str> = found.ids.keys().map(|&page| found.text(page)).collect();
-            cache.keep_only(&pages);
-        }
+
         for (output, _) in &site.static_files {
             let id = found.intern(output);
             found.outputs.insert(id);
@@ -287,6 +313,21 @@ impl<'a> Publisher<'a> {
         for file in extras {
             sink.put(file)?;
         }
+        if let Some(cache) = cache {
+            let mut recorded = cache.lock();
+            // Pages this run did not produce (deleted sources) are forgotten.
+            let live: HashSet<&str> = found.pages.keys().map(|&page| found.text(page)).collect();
+            recorded
+                .pages
+                .retain(|path, _| live.contains(path.as_str()));
+            for (page, bytes) in std::mem::take(&mut found.fresh) {
+                let record = found.pages[&page].clone();
+                recorded
+                    .pages
+                    .insert(found.text(page).to_string(), (bytes, record));
+            }
+            recorded.strings = std::mem::take(&mut found.strings);
+        }
         Ok(Published {
             diagnostics,
             static_files,
@@ -298,8 +339,15 @@ impl<'a> Publisher<'a> {
 /// problem it has.
 struct Passed {
     contents: Arc<[u8]>,
-    scan: Option<Arc<PageScan>>,
+    links: Links,
     problem: Option<Diagnostic>,
+}
+
+/// A page's links: scanned now, or recorded by an earlier run (`serve`).
+enum Links {
+    None,
+    Scanned(PageScan),
+    Recorded(Arc<PageRecord>),
 }
 
 impl Publisher<'_> {
@@ -307,22 +355,18 @@ impl Publisher<'_> {
     fn pass(&self, rendered_path: &str, contents: &Arc<[u8]>, cache: Option<&ScanCache>) -> Passed {
         let mut passed = Passed {
             contents: contents.clone(),
-            scan: None,
+            links: Links::None,
             problem: None,
         };
         let is_page = rendered_path.ends_with(".html");
         if is_page {
             let base_url = self.site.config.base_url.as_deref();
-            if let Some(scan) = cache.and_then(|c| c.get(rendered_path, contents)) {
-                passed.scan = Some(scan);
+            if let Some(record) = cache.and_then(|c| c.get(rendered_path, contents)) {
+                passed.links = Links::Recorded(record);
             } else {
                 match links::scan(rendered_path, contents, &self.names, base_url) {
                     Ok((scan, rewritten)) => {
-                        let scan = Arc::new(scan);
-                        if let Some(cache) = cache {
-                            cache.store(rendered_path, contents, &scan);
-                        }
-                        passed.scan = Some(scan);
+                        passed.links = Links::Scanned(scan);
                         if let Some(bytes) = rewritten {
                             passed.contents = Arc::from(bytes);
                         }
@@ -359,26 +403,36 @@ impl Publisher<'_> {
     }
 
     /// Notes a file on its way out: its names, its size, its links and ids, its problems.
-    fn note(&self, rendered_path: &str, published_path: &str, size: u64, parts: Vec<Passed>) {
+    /// `cached_bytes` are the bytes a `serve` cache may key a freshly recorded page by.
+    fn note(
+        &self,
+        rendered_path: &str,
+        published_path: &str,
+        size: u64,
+        parts: Vec<Passed>,
+        cached_bytes: Option<&Arc<[u8]>>,
+    ) {
         let mut found = self.found();
-        let id = found.intern(rendered_path);
-        found.outputs.insert(id);
+        let page = found.intern(rendered_path);
+        found.outputs.insert(page);
         found.published.push((published_path.to_string(), size));
         let mut scans = Vec::new();
+        let mut recorded = None;
         for part in parts {
-            scans.extend(part.scan);
             found.problems.extend(part.problem);
+            match part.links {
+                Links::None => {}
+                Links::Scanned(scan) => scans.push(scan),
+                Links::Recorded(record) => recorded = Some(record),
+            }
         }
-        match scans.len() {
-            0 => {}
-            1 => found.record(rendered_path, &scans[0]),
-            _ => {
-                let mut whole = PageScan::default();
-                for scan in &scans {
-                    whole.ids.extend(scan.ids.iter().cloned());
-                    whole.links.extend(scan.links.iter().cloned());
-                }
-                found.record(rendered_path, &whole);
+        if let Some(record) = recorded {
+            found.pages.insert(page, record);
+        } else if !scans.is_empty() {
+            let record = Arc::new(found.record(&scans));
+            found.pages.insert(page, record);
+            if let Some(bytes) = cached_bytes {
+                found.fresh.push((page, bytes.clone()));
             }
         }
     }
@@ -386,8 +440,7 @@ impl Publisher<'_> {
 
 impl Sink for Publisher<'_> {
     fn put(&self, file: OutputFile) -> anyhow::Result<()> {
-        // Only plain names leave a page's bytes unchanged, so only then can a scan be reused.
-        let cache = self.cache.filter(|_| self.names.is_plain());
+        let cache = self.cache;
         let mut passed = self.pass(&file.path, &file.contents, cache);
         if !self.names.is_plain() && file.path == "records.json" {
             passed.contents = Arc::from(rename_json_urls(&passed.contents, &self.names));
@@ -396,11 +449,13 @@ impl Sink for Publisher<'_> {
             path: self.names.rename(&file.path).into_owned(),
             contents: passed.contents.clone(),
         };
+        let cached_bytes = cache.map(|_| &file.contents);
         self.note(
             &file.path,
             &published.path,
             published.contents.len() as u64,
             vec![passed],
+            cached_bytes,
         );
         self.sink.put(published)
     }
@@ -424,7 +479,7 @@ impl Sink for Publisher<'_> {
         let published_parts: Vec<Arc<[u8]>> = passed.iter().map(|p| p.contents.clone()).collect();
         let size = published_parts.iter().map(|p| p.len() as u64).sum();
         let published_path = self.names.rename(&path).into_owned();
-        self.note(&path, &published_path, size, passed);
+        self.note(&path, &published_path, size, passed, None);
         self.sink.put_parts(published_path, &published_parts)
     }
 }
@@ -432,15 +487,16 @@ impl Sink for Publisher<'_> {
 /// Every recorded link that leads nowhere.
 fn verify(found: &Found) -> Vec<links::Broken> {
     let mut broken: Vec<links::Broken> = found
-        .links
+        .pages
         .iter()
-        .filter_map(|link| {
+        .flat_map(|(&page, record)| record.links.iter().map(move |link| (page, link)))
+        .filter_map(|(page, link)| {
             let problem = match link.target {
                 Err(why) => (why.to_string(), false),
                 Ok((path, fragment)) => check_target(found, path, fragment)?,
             };
             Some(links::Broken {
-                page: found.text(link.page).to_string(),
+                page: found.text(page).to_string(),
                 href: found.text(link.href).to_string(),
                 problem: problem.0,
                 anchor: problem.1,
@@ -483,7 +539,7 @@ fn check_target(found: &Found, path: u32, fragment: u32) -> Option<(String, bool
     if fragment_text.is_empty() {
         return None;
     }
-    let ids = found.ids.get(&path)?;
+    let ids = &found.pages.get(&path)?.ids;
     ids.binary_search(&fragment).is_err().then(|| {
         (
             format!("`#{fragment_text}` names no element of `{path_text}`"),
