@@ -320,12 +320,13 @@ fn digest(path: &Path) -> std::io::Result<Digest> {
         size += n as u64;
         hasher.update(&buffer[..n]);
     }
-    let sha256 = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = hex(&hasher.finalize());
     Ok(Digest { sha256, size })
+}
+
+/// Lowercase hexadecimal, as digests are written.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Why a text file was not read, and its text with invalid bytes replaced, when there is

@@ -85,6 +85,17 @@ pub fn encode_path(path: &str) -> String {
     out
 }
 
+/// `https:`, `mailto:`, `data:`... before any `/`, `?` or `#`; not a Windows drive (`C:`).
+pub fn has_scheme(url: &str) -> bool {
+    let Some((scheme, _)) = url.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    scheme.len() > 1
+        && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +115,21 @@ mod tests {
             page_output(Path::new("content/My Notes/Q1 #2 (50%).md")),
             "my-notes/q1-2-50/index.html"
         );
+    }
+
+    #[test]
+    fn schemes_are_told_from_paths_and_drives() {
+        for url in [
+            "https://x.test/",
+            "mailto:a@b.c",
+            "data:image/png;base64,",
+            "ms-word:x",
+        ] {
+            assert!(has_scheme(url), "{url}");
+        }
+        for url in ["C:/notes.md", "a/b:c", "../x.html", "#top", "1x:y"] {
+            assert!(!has_scheme(url), "{url}");
+        }
     }
 
     #[test]

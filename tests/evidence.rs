@@ -210,9 +210,7 @@ fn records_json_matches_the_pages() {
 
 /// Writes `text` into the evidence fixture at `path` and returns the failing build's message.
 fn fails_with(path: &str, text: &str) -> String {
-    let project = TestProject::fixture("evidence");
-    project.write(path, text);
-    project.build_fails()
+    TestProject::fixture_fails_with("evidence", path, text)
 }
 
 #[test]

@@ -146,10 +146,9 @@ fn a_training_record_shows_on_the_hub_and_counts_as_evidence() {
     );
 }
 
+/// Writes `text` into the training fixture at `path` and returns the failing build's message.
 fn fails_with(path: &str, text: &str) -> String {
-    let project = TestProject::fixture("training");
-    project.write(path, text);
-    project.build_fails()
+    TestProject::fixture_fails_with("training", path, text)
 }
 
 #[test]

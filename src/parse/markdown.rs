@@ -314,7 +314,7 @@ impl<'a> State<'_, '_> {
 
     /// The output URL for a link written as `dest`, or `None` to keep it as written.
     fn resolve_link(&mut self, dest: &str, span: &Range<usize>) -> Option<String> {
-        if dest.is_empty() || dest.starts_with("//") || has_scheme(dest) {
+        if dest.is_empty() || dest.starts_with("//") || urls::has_scheme(dest) {
             return None;
         }
         if dest.starts_with('/') {
@@ -722,15 +722,5 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H4 => 4,
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
-    }
-}
-
-/// `https:`, `mailto:`, `tel:`... but not a Windows drive or a relative path with a colon later.
-fn has_scheme(dest: &str) -> bool {
-    match dest.find(':') {
-        Some(i) if i > 1 => dest[..i]
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'),
-        _ => false,
     }
 }

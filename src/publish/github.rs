@@ -14,7 +14,7 @@ pub const SITE_LIMIT: u64 = 1024 * 1024 * 1024;
 /// `assets/style.css` → `assets/style.3f2a9c1b0d.css`: the name carries the content's hash.
 pub fn hashed_name(path: &str, contents: &[u8]) -> String {
     let hash = Sha256::digest(contents);
-    let hex: String = hash[..5].iter().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::load::hex(&hash[..5]);
     match path.rsplit_once('.') {
         Some((stem, extension)) if !stem.ends_with('/') => format!("{stem}.{hex}.{extension}"),
         _ => format!("{path}.{hex}"),

@@ -2,7 +2,7 @@
 //! against the files and `id`s the build produces.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::html;
 
@@ -105,7 +105,7 @@ pub fn resolve<'b>(
     {
         return Some((internal("", rest), Some(base)));
     }
-    if has_scheme(href) || href.starts_with("//") {
+    if urls::has_scheme(href) || href.starts_with("//") {
         return None;
     }
     if href.starts_with('/') {
@@ -163,16 +163,6 @@ fn decode_percent(text: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(text)
     }
-}
-
-/// `mailto:`, `https:`, `data:`...: a scheme before any `/`, `?` or `#`.
-fn has_scheme(href: &str) -> bool {
-    let Some((scheme, _)) = href.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// The link to `target` (an old path) from the page now at `new_page`, keeping the query
@@ -265,70 +255,6 @@ pub struct Broken {
     pub anchor: bool,
 }
 
-/// Checks every link of every scanned page against the output files and their ids.
-/// `scans` is sorted by page, so problems come out in a stable order.
-pub fn verify(scans: &[(String, PageScan)], outputs: &HashSet<&str>) -> Vec<Broken> {
-    let ids: HashMap<&str, &HashSet<String>> = scans
-        .iter()
-        .map(|(page, scan)| (page.as_str(), &scan.ids))
-        .collect();
-    let mut broken = Vec::new();
-    for (page, scan) in scans {
-        for link in &scan.links {
-            let problem = match &link.target {
-                LinkTarget::Unusable(why) => Some((why.to_string(), false)),
-                LinkTarget::Internal { path, fragment } => {
-                    check_internal(path, fragment, outputs, &ids)
-                }
-            };
-            if let Some((problem, anchor)) = problem {
-                broken.push(Broken {
-                    page: page.clone(),
-                    href: link.href.clone(),
-                    problem,
-                    anchor,
-                });
-            }
-        }
-    }
-    broken
-}
-
-fn check_internal(
-    path: &str,
-    fragment: &str,
-    outputs: &HashSet<&str>,
-    ids: &HashMap<&str, &HashSet<String>>,
-) -> Option<(String, bool)> {
-    if !outputs.contains(path) {
-        let folder = path.trim_end_matches('/');
-        let index = if folder.is_empty() {
-            "index.html".to_string()
-        } else {
-            format!("{folder}/index.html")
-        };
-        return Some(if outputs.contains(index.as_str()) {
-            (
-                format!(
-                    "points at a folder; link to `{index}` (folder links open a directory listing from file://)"
-                ),
-                false,
-            )
-        } else {
-            (
-                format!("points at `{path}`, which the build does not produce"),
-                false,
-            )
-        });
-    }
-    if fragment.is_empty() {
-        return None;
-    }
-    let page_ids = ids.get(path)?;
-    (!page_ids.contains(fragment))
-        .then(|| (format!("`#{fragment}` names no element of `{path}`"), true))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -415,37 +341,5 @@ mod tests {
         assert!(output.contains(r##"href="#x""##));
         assert!(scan.ids.contains("x"));
         assert_eq!(scan.links.len(), 2);
-    }
-
-    #[test]
-    fn verify_reports_missing_files_folders_and_anchors() {
-        let page = |html: &[u8], name: &str| scan(name, html, &Names::Plain, None).unwrap().0;
-        let scans = vec![
-            (
-                "a/index.html".to_string(),
-                page(
-                    br##"<p id="here"></p><a href="../b/index.html#nope">1</a><a href="../b/">2</a><a href="../gone.html">3</a><a href="#here">4</a>"##,
-                    "a/index.html",
-                ),
-            ),
-            ("b/index.html".to_string(), page(br#"<h1 id="top">B</h1>"#, "b/index.html")),
-        ];
-        let outputs: HashSet<&str> = ["a/index.html", "b/index.html"].into();
-        let broken = verify(&scans, &outputs);
-        let problems: Vec<(&str, bool)> =
-            broken.iter().map(|b| (b.href.as_str(), b.anchor)).collect();
-        assert_eq!(
-            problems,
-            [
-                ("../b/index.html#nope", true),
-                ("../b/", false),
-                ("../gone.html", false)
-            ]
-        );
-        assert!(
-            broken[1].problem.contains("b/index.html"),
-            "{}",
-            broken[1].problem
-        );
     }
 }

@@ -199,10 +199,13 @@ impl<'a> Publisher<'a> {
         sink: &'a dyn Sink,
         cache: Option<&'a ScanCache>,
     ) -> Self {
-        let plain_index = search::index_js(site, &|url| url.to_string());
-        let names = match site.config.target {
-            Target::Default => Names::Plain,
+        // Only SharePoint renames pages; the index, whose URLs are pages, follows that rule.
+        let page_names = match site.config.target {
             Target::Sharepoint => Names::SharePoint(site.config.sharepoint.page_extension.clone()),
+            _ => Names::Plain,
+        };
+        let search_index = search::index_js(site, &|url| rename_url(url, &page_names));
+        let names = match site.config.target {
             Target::GithubPages => {
                 // Every asset's content is known before any page is rendered, so pages can
                 // link to the hashed names as they pass.
@@ -213,7 +216,7 @@ impl<'a> Publisher<'a> {
                     .map(|(name, bytes)| (format!("{ASSETS_DIR}/{name}"), &bytes[..]))
                     .chain([
                         (format!("{ASSETS_DIR}/highlight.css"), highlight.as_bytes()),
-                        (search::INDEX_PATH.to_string(), &plain_index[..]),
+                        (search::INDEX_PATH.to_string(), &search_index[..]),
                     ]);
                 Names::Hashed(
                     assets
@@ -224,14 +227,11 @@ impl<'a> Publisher<'a> {
                         .collect(),
                 )
             }
+            _ => page_names,
         };
         // Only plain names leave a page's bytes unchanged, so only then can a record be reused.
         let cache = cache.filter(|_| names.is_plain());
         let strings = cache.map(ScanCache::take_strings).unwrap_or_default();
-        let search_index = match names {
-            Names::SharePoint(_) => search::index_js(site, &|url| rename_url(url, &names)),
-            _ => plain_index,
-        };
         Publisher {
             site,
             sources,
@@ -788,6 +788,41 @@ mod tests {
         assert!(out.contains(r#""url": "a/index.aspx#task-X""#), "{out}");
         assert!(out.contains(r#""text": "Use: a/b?""#), "{out}");
         assert!(out.contains(r#""path": "e/q -1.txt""#), "{out}");
+    }
+
+    #[test]
+    fn verify_reports_missing_files_folders_and_anchors() {
+        let pages = [
+            (
+                "a/index.html",
+                &br##"<p id="here"></p><a href="../b/index.html#nope">1</a><a href="../b/">2</a><a href="../gone.html">3</a><a href="#here">4</a>"##[..],
+            ),
+            ("b/index.html", &br#"<h1 id="top">B</h1>"#[..]),
+        ];
+        let mut found = Found::default();
+        for (path, html) in pages {
+            let (scan, _) = links::scan(path, html, &Names::Plain, None).unwrap();
+            let page = found.intern(path);
+            found.outputs.insert(page);
+            let record = Arc::new(found.record(&[scan]));
+            found.pages.insert(page, record);
+        }
+        let broken = verify(&found);
+        let problems: Vec<(&str, bool)> =
+            broken.iter().map(|b| (b.href.as_str(), b.anchor)).collect();
+        assert_eq!(
+            problems,
+            [
+                ("../b/", false),
+                ("../b/index.html#nope", true),
+                ("../gone.html", false)
+            ]
+        );
+        assert!(
+            broken[0].problem.contains("b/index.html"),
+            "{}",
+            broken[0].problem
+        );
     }
 
     #[test]

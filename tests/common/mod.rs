@@ -91,6 +91,14 @@ impl TestProject {
         output
     }
 
+    /// A copy of `tests/fixtures/<fixture>` with `text` written at `path`, built; expects the
+    /// build to fail and returns its message.
+    pub fn fixture_fails_with(fixture: &str, path: &str, text: &str) -> String {
+        let project = Self::fixture(fixture);
+        project.write(path, text);
+        project.build_fails()
+    }
+
     /// Builds and expects failure; returns stderr.
     pub fn build_fails(&self) -> String {
         let output = self.run(&["build", "--as-of", Self::AS_OF]);
@@ -229,54 +237,56 @@ pub fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
 /// Follows every `href` and `src` of every HTML file under `site` and panics, listing them,
 /// if any relative one does not name an existing file (and `#id` on it, when given).
 pub fn assert_links_resolve(site: &Path) {
+    let selector = Selector::parse("[href], [src]").unwrap();
     let mut broken = Vec::new();
     for (rel, bytes) in snapshot_dir(site) {
         if !rel.ends_with(".html") {
             continue;
         }
         let html = Html::parse_document(&String::from_utf8_lossy(&bytes));
-        let base = Path::new(&rel)
-            .parent()
-            .unwrap_or(Path::new(""))
-            .to_path_buf();
-        let selector = Selector::parse("[href], [src]").unwrap();
         for element in html.select(&selector) {
-            let Some(url) = element
-                .value()
-                .attr("href")
-                .or_else(|| element.value().attr("src"))
-            else {
-                continue;
-            };
-            if url.contains("://") || url.starts_with("mailto:") || url.starts_with("data:") {
-                continue;
-            }
-            let (path, fragment) = url.split_once('#').unwrap_or((url, ""));
-            let target = if path.is_empty() {
-                PathBuf::from(&rel)
-            } else {
-                normalize(&base.join(ppdocs::parse::learn::percent_decode(path)))
-            };
-            let file = site.join(&target);
-            if !file.is_file() {
-                broken.push(format!("{rel}: {url} (no file {})", target.display()));
-                continue;
-            }
-            if !fragment.is_empty() && target.extension().is_some_and(|e| e == "html") {
-                let text = fs::read_to_string(&file).unwrap();
-                let page = Html::parse_document(&text);
-                let id_selector = Selector::parse("[id]").unwrap();
-                let fragment = ppdocs::parse::learn::percent_decode(fragment);
-                if !page
-                    .select(&id_selector)
-                    .any(|e| e.value().attr("id") == Some(fragment.as_str()))
-                {
-                    broken.push(format!("{rel}: {url} (no id {fragment})"));
-                }
+            let value = element.value();
+            if let Some(url) = value.attr("href").or_else(|| value.attr("src"))
+                && let Err(problem) = follow(site, &rel, url, ".html")
+            {
+                broken.push(problem);
             }
         }
     }
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+/// Where `url`, on the page `rel` of `site`, leads: `Ok(None)` for a link off the site,
+/// `Ok(Some(file))` for a file of the site (with the `#id`, when given, on it if the file is a
+/// page ending in `page_suffix`), `Err` saying what is missing.
+fn follow(site: &Path, rel: &str, url: &str, page_suffix: &str) -> Result<Option<String>, String> {
+    if url.contains("://") || url.starts_with("mailto:") || url.starts_with("data:") {
+        return Ok(None);
+    }
+    let url = url.split('?').next().unwrap_or_default();
+    let (path, fragment) = url.split_once('#').unwrap_or((url, ""));
+    let target = if path.is_empty() {
+        PathBuf::from(rel)
+    } else {
+        let base = Path::new(rel).parent().unwrap_or(Path::new(""));
+        normalize(&base.join(ppdocs::parse::learn::percent_decode(path)))
+    };
+    let target_rel = target.to_string_lossy().replace('\\', "/");
+    if !site.join(&target).is_file() {
+        return Err(format!("{rel}: {url} (no file {target_rel})"));
+    }
+    if !fragment.is_empty() && target_rel.ends_with(page_suffix) {
+        let page = Html::parse_document(&fs::read_to_string(site.join(&target)).unwrap());
+        let fragment = ppdocs::parse::learn::percent_decode(fragment);
+        let ids = Selector::parse("[id]").unwrap();
+        if !page
+            .select(&ids)
+            .any(|e| e.value().attr("id") == Some(fragment.as_str()))
+        {
+            return Err(format!("{rel}: {url} (no id {fragment})"));
+        }
+    }
+    Ok(Some(target_rel))
 }
 
 fn normalize(path: &Path) -> PathBuf {
@@ -303,7 +313,6 @@ pub fn walk_site(
     page_extension: &str,
 ) -> std::collections::BTreeSet<String> {
     let url_selector = Selector::parse("[href], [src], form[action], [data-src]").unwrap();
-    let id_selector = Selector::parse("[id]").unwrap();
     let mut reached = std::collections::BTreeSet::from([home.to_string()]);
     let mut queue = vec![home.to_string()];
     let mut broken = Vec::new();
@@ -313,44 +322,20 @@ pub fn walk_site(
             continue;
         }
         let html = Html::parse_document(&fs::read_to_string(site.join(&rel)).unwrap());
-        let base = Path::new(&rel)
-            .parent()
-            .unwrap_or(Path::new(""))
-            .to_path_buf();
         for element in html.select(&url_selector) {
             let value = element.value();
             for url in ["href", "src", "action", "data-src"]
                 .iter()
                 .filter_map(|a| value.attr(a))
             {
-                if url.contains("://") || url.starts_with("mailto:") || url.starts_with("data:") {
-                    continue;
-                }
-                let url = url.split('?').next().unwrap_or_default();
-                let (path, fragment) = url.split_once('#').unwrap_or((url, ""));
-                let target = if path.is_empty() {
-                    PathBuf::from(&rel)
-                } else {
-                    normalize(&base.join(ppdocs::parse::learn::percent_decode(path)))
-                };
-                let target_rel = target.to_string_lossy().replace('\\', "/");
-                if !site.join(&target).is_file() {
-                    broken.push(format!("{rel}: {url} (no file {target_rel})"));
-                    continue;
-                }
-                if !fragment.is_empty() && target_rel.ends_with(&suffix) {
-                    let page =
-                        Html::parse_document(&fs::read_to_string(site.join(&target)).unwrap());
-                    let fragment = ppdocs::parse::learn::percent_decode(fragment);
-                    if !page
-                        .select(&id_selector)
-                        .any(|e| e.value().attr("id") == Some(fragment.as_str()))
-                    {
-                        broken.push(format!("{rel}: {url} (no id {fragment})"));
+                match follow(site, &rel, url, &suffix) {
+                    Ok(Some(target)) => {
+                        if reached.insert(target.clone()) {
+                            queue.push(target);
+                        }
                     }
-                }
-                if reached.insert(target_rel.clone()) {
-                    queue.push(target_rel);
+                    Ok(None) => {}
+                    Err(problem) => broken.push(problem),
                 }
             }
         }
