@@ -9,6 +9,7 @@
 # Corpora are kept in $BENCH_DIR (default /tmp/ppdocs-bench) between runs. Not run by CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/lib.sh
 
 RUNS=${RUNS:-5}
 BENCH_DIR=${BENCH_DIR:-/tmp/ppdocs-bench}
@@ -22,15 +23,10 @@ GEN=$PWD/target/release/examples/gen_corpus
 AS_OF=2026-11-28
 mkdir -p "$BENCH_DIR" "$TMPFS"
 
-# median of the numbers on stdin
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 printf '%-8s %-6s %10s %10s %10s %10s %12s %9s\n' pages output wall_s cpu_s pages/s peak_MiB output_MB files
 for pages in "${SIZES[@]}"; do
-    corpus=$BENCH_DIR/corpus-$pages
-    [ -d "$corpus" ] || "$GEN" --pages "$pages" --out "$corpus" >/dev/null
-    # Input in the page cache, as for the other engines.
-    find "$corpus/content" -type f -exec cat {} + >/dev/null
+    corpus=$(corpus "$pages")
     for where in tmpfs disk; do
         case $where in
             tmpfs) out=$TMPFS/site-$pages ;;

@@ -11,6 +11,7 @@
 # pages, evidence linked to tasks, appendices, records.json/csv. Not run by CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/lib.sh
 
 command -v hugo >/dev/null || { echo "hugo is not installed: apt-get install hugo" >&2; exit 2; }
 RUNS=${RUNS:-5}
@@ -24,7 +25,6 @@ PPDOCS=$PWD/target/release/ppdocs
 GEN=$PWD/target/release/examples/gen_corpus
 mkdir -p "$BENCH_DIR" "$TMPFS"
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # time_build NAME OUT COMMAND...: prints "median_wall median_peak_KiB output_files"
 time_build() {
@@ -45,8 +45,7 @@ time_build() {
 echo "$(hugo version | cut -d' ' -f1-2); ppdocs $("$PPDOCS" --version | cut -d' ' -f2); $RUNS runs each, medians"
 printf '%-7s %-6s %10s %9s %8s %10s %9s %8s %8s %9s\n' pages output ppdocs_s peak_MiB files hugo_s peak_MiB files time_x memory_x
 for pages in "${SIZES[@]}"; do
-    corpus=$BENCH_DIR/corpus-$pages
-    [ -d "$corpus" ] || "$GEN" --pages "$pages" --out "$corpus" >/dev/null
+    corpus=$(corpus "$pages")
     hugo_site=$BENCH_DIR/hugo-$pages
     if [ ! -d "$hugo_site" ]; then
         mkdir -p "$hugo_site"

@@ -24,6 +24,26 @@ use crate::urls;
 /// and on the section page, one folder deeper.
 pub const ROOT_PLACEHOLDER: &str = "ppdocs-root:/";
 
+/// `html` with every [`ROOT_PLACEHOLDER`] replaced by `root` (the way from the page showing
+/// it to the output root). Searches with SIMD and copies nothing when there is no link to
+/// anchor: every page goes through here.
+pub fn anchor_links(html: String, root: &str) -> String {
+    let finder = memchr::memmem::Finder::new(ROOT_PLACEHOLDER);
+    let mut found = finder.find_iter(html.as_bytes()).peekable();
+    if found.peek().is_none() {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    for at in found {
+        out.push_str(&html[copied..at]);
+        out.push_str(root);
+        copied = at + ROOT_PLACEHOLDER.len();
+    }
+    out.push_str(&html[copied..]);
+    out
+}
+
 /// The pulldown-cmark extensions ppdocs enables.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -722,5 +742,26 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H4 => 4,
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchor_links_replaces_every_placeholder() {
+        let html = format!(
+            r#"<a href="{ROOT_PLACEHOLDER}a/index.html">a</a><img src="{ROOT_PLACEHOLDER}b.png">"#
+        );
+        assert_eq!(
+            anchor_links(html, "../../"),
+            r#"<a href="../../a/index.html">a</a><img src="../../b.png">"#
+        );
+        assert_eq!(
+            anchor_links("<p>none</p>".to_string(), "../"),
+            "<p>none</p>"
+        );
+        assert_eq!(anchor_links(format!("{ROOT_PLACEHOLDER}x"), ""), "x");
     }
 }

@@ -36,7 +36,7 @@ pub fn for_each_start_tag<'a>(html: &'a str, mut visit: impl FnMut(&'a str, &[At
             break;
         };
         if matches!(next, b'!' | b'?' | b'/') {
-            at = rest.find('>').map_or(bytes.len(), |end| start + end + 1);
+            at = memchr::memchr(b'>', &bytes[start..]).map_or(bytes.len(), |end| start + end + 1);
             continue;
         }
         if !next.is_ascii_alphabetic() {
@@ -98,9 +98,7 @@ fn parse_attributes<'a>(html: &'a str, mut at: usize, out: &mut Vec<Attribute<'a
         let value_range = match bytes.get(at) {
             Some(&quote @ (b'"' | b'\'')) => {
                 let value_start = at + 1;
-                let value_end = bytes[value_start..]
-                    .iter()
-                    .position(|&b| b == quote)
+                let value_end = memchr::memchr(quote, &bytes[value_start..])
                     .map_or(bytes.len(), |end| value_start + end);
                 at = (value_end + 1).min(bytes.len());
                 value_start..value_end

@@ -38,23 +38,64 @@ pub enum LinkTarget {
 /// page could not be read as HTML.
 pub type Scanned = Result<(PageScan, Option<Vec<u8>>), String>;
 
+/// What a scan finds, as it finds it: borrowed strings, valid for the call only.
+pub trait Visit {
+    /// An `id` (or `<a name>`) on the page: a `#fragment` other pages may use.
+    fn id(&mut self, id: &str);
+    /// A link to a file of the site: as written, and its target (path relative to the
+    /// site root, decoded, and fragment), or why it cannot work.
+    fn link(&mut self, href: &str, target: Result<(&str, &str), &'static str>);
+}
+
+impl Visit for PageScan {
+    fn id(&mut self, id: &str) {
+        self.ids.insert(id.to_string());
+    }
+
+    fn link(&mut self, href: &str, target: Result<(&str, &str), &'static str>) {
+        let target = match target {
+            Ok((path, fragment)) => LinkTarget::Internal {
+                path: path.to_string(),
+                fragment: fragment.to_string(),
+            },
+            Err(why) => LinkTarget::Unusable(why),
+        };
+        self.links.push(Link {
+            href: href.to_string(),
+            target,
+        });
+    }
+}
+
 /// Scans `html` (the page at `page`). With `renames`, also rewrites every link whose page or
 /// target moved and returns the new bytes.
 pub fn scan(page: &str, html: &[u8], names: &Names, base_url: Option<&str>) -> Scanned {
-    let html = std::str::from_utf8(html).map_err(|e| e.to_string())?;
     let mut found = PageScan::default();
+    let rewritten = scan_with(page, html, names, base_url, &mut found)?;
+    Ok((found, rewritten))
+}
+
+/// [`scan`], handing what it finds to `visit` instead of keeping it.
+pub fn scan_with(
+    page: &str,
+    html: &[u8],
+    names: &Names,
+    base_url: Option<&str>,
+    visit: &mut impl Visit,
+) -> Result<Option<Vec<u8>>, String> {
+    let html = std::str::from_utf8(html).map_err(|e| e.to_string())?;
     let rewriting = !names.is_plain();
     let new_page = names.rename(page);
     let mut replacements: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    // One buffer for every resolved path of the page.
+    let mut path = String::new();
     html::for_each_start_tag(html, |tag, attributes| {
         for attribute in attributes {
             let name = attribute.name;
             if name.eq_ignore_ascii_case("id")
                 || (name.eq_ignore_ascii_case("name") && tag.eq_ignore_ascii_case("a"))
             {
-                found
-                    .ids
-                    .insert(decode_entities(attribute.value).into_owned());
+                visit.id(&decode_entities(attribute.value));
                 continue;
             }
             let holds_url = ["href", "src", "data-src"]
@@ -64,22 +105,25 @@ pub fn scan(page: &str, html: &[u8], names: &Names, base_url: Option<&str>) -> S
             if !holds_url {
                 continue;
             }
-            let href = decode_entities(attribute.value).into_owned();
-            let Some((target, absolute)) = resolve(page, &href, base_url) else {
+            let href = decode_entities(attribute.value);
+            let Some((target, absolute)) = resolve_into(page, &href, base_url, &mut path) else {
                 continue;
             };
-            if rewriting && let LinkTarget::Internal { path, .. } = &target {
-                let new_href = relink(&new_page, path, &href, names, absolute);
-                if new_href != href {
+            if rewriting && target.is_ok() {
+                let new_href = relink(&new_page, &path, &href, names, absolute);
+                if new_href != *href {
                     let escaped = new_href.replace('&', "&amp;").replace('"', "&quot;");
                     replacements.push((attribute.value_range.clone(), escaped));
                 }
             }
-            found.links.push(Link { href, target });
+            match &target {
+                Ok(fragment) => visit.link(&href, Ok((&path, fragment))),
+                Err(why) => visit.link(&href, Err(why)),
+            }
         }
     });
     if !rewriting {
-        return Ok((found, None));
+        return Ok(None);
     }
     let mut output = Vec::with_capacity(html.len() + replacements.len() * 8);
     let mut copied = 0;
@@ -89,7 +133,7 @@ pub fn scan(page: &str, html: &[u8], names: &Names, base_url: Option<&str>) -> S
         copied = range.end;
     }
     output.extend_from_slice(&html.as_bytes()[copied..]);
-    Ok((found, Some(output)))
+    Ok(Some(output))
 }
 
 /// Where `href`, on `page`, leads. `None` for links off the site (`https:`, `mailto:`, ...);
@@ -99,18 +143,43 @@ pub fn resolve<'b>(
     href: &str,
     base_url: Option<&'b str>,
 ) -> Option<(LinkTarget, Option<&'b str>)> {
+    let mut path = String::new();
+    let (target, absolute) = resolve_into(page, href, base_url, &mut path)?;
+    let target = match target {
+        Ok(fragment) => LinkTarget::Internal {
+            path,
+            fragment: fragment.into_owned(),
+        },
+        Err(why) => LinkTarget::Unusable(why),
+    };
+    Some((target, absolute))
+}
+
+/// A link's fragment when it leads into the site (its path is written aside), or why it
+/// cannot work.
+type Resolved<'h> = Result<Cow<'h, str>, &'static str>;
+
+/// [`resolve`], writing the target's path into `path` (cleared first) and returning its
+/// fragment, so that the common link costs no allocation.
+fn resolve_into<'h, 'b>(
+    page: &str,
+    href: &'h str,
+    base_url: Option<&'b str>,
+    path: &mut String,
+) -> Option<(Resolved<'h>, Option<&'b str>)> {
     let href = href.trim();
+    path.clear();
     if let Some(base) = base_url
         && let Some(rest) = href.strip_prefix(base)
     {
-        return Some((internal("", rest), Some(base)));
+        return Some((internal("", rest, path), Some(base)));
     }
     if urls::has_scheme(href) || href.starts_with("//") {
         return None;
     }
     if href.starts_with('/') {
         return Some((
-            LinkTarget::Unusable(
+            Err(
                 "starts with `/`, so it works only at a domain root: not under a sub-path, not from file://",
             ),
             None,
@@ -119,41 +188,65 @@ pub fn resolve<'b>(
     let page_dir = page.rsplit_once('/').map_or("", |(dir, _)| dir);
     let target = if href.starts_with('#') || href.starts_with('?') || href.is_empty() {
         let fragment = href.split_once('#').map_or("", |(_, f)| f);
-        LinkTarget::Internal {
-            path: page.to_string(),
-            fragment: decode_percent(fragment).into_owned(),
-        }
+        path.push_str(page);
+        Ok(decode_percent(fragment))
     } else {
-        internal(page_dir, href)
+        internal(page_dir, href, path)
     };
     Some((target, None))
 }
 
-/// `href` (without scheme) relative to the folder `dir`, both relative to the site root.
-fn internal(dir: &str, href: &str) -> LinkTarget {
+/// `href` (without scheme) relative to the folder `dir`, both relative to the site root:
+/// its path written into `path`, and its fragment.
+fn internal<'h>(dir: &str, href: &'h str, path: &mut String) -> Resolved<'h> {
     let (rest, fragment) = href.split_once('#').unwrap_or((href, ""));
-    let path = rest.split_once('?').map_or(rest, |(p, _)| p);
-    let decoded = decode_percent(path);
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for segment in decoded.split('/') {
+    let rest = rest.split_once('?').map_or(rest, |(p, _)| p);
+    let decoded = decode_percent(rest);
+    path.push_str(dir);
+    // The usual link climbs with `../` and then names a path with no `.`, `..` or empty
+    // segment; it needs no splitting (every page has dozens, so this is worth the shortcut).
+    let mut tail: &str = &decoded;
+    while let Some(rest) = tail.strip_prefix("../") {
+        if path.is_empty() {
+            return Err("climbs above the site's root folder");
+        }
+        path.truncate(path.rfind('/').unwrap_or(0));
+        tail = rest;
+    }
+    let plain = !tail.starts_with(['.', '/'])
+        && !tail.as_bytes().windows(2).any(|w| w == b"/." || w == b"//");
+    if plain {
+        if !path.is_empty() && !tail.is_empty() {
+            path.push('/');
+        }
+        path.push_str(tail);
+        if tail.is_empty() {
+            path.push('/');
+        }
+        return Ok(decode_percent(fragment));
+    }
+    for segment in tail.split('/') {
         match segment {
             "" | "." => {}
             ".." => {
-                if parts.pop().is_none() {
-                    return LinkTarget::Unusable("climbs above the site's root folder");
+                if path.is_empty() {
+                    return Err("climbs above the site's root folder");
                 }
+                let parent = path.rfind('/').unwrap_or(0);
+                path.truncate(parent);
             }
-            name => parts.push(name),
+            name => {
+                if !path.is_empty() {
+                    path.push('/');
+                }
+                path.push_str(name);
+            }
         }
     }
-    let mut path = parts.join("/");
     if decoded.ends_with('/') || decoded.is_empty() {
         path.push('/');
     }
-    LinkTarget::Internal {
-        path,
-        fragment: decode_percent(fragment).into_owned(),
-    }
+    Ok(decode_percent(fragment))
 }
 
 /// [`percent_decode`], without copying the common text that has nothing to decode.
@@ -285,6 +378,23 @@ mod tests {
             internal_path("a/My File.pdf", "")
         );
         assert_eq!(target("a/index.html", "../b/"), internal_path("b/", ""));
+        assert_eq!(target("a/b/index.html", "../"), internal_path("a/", ""));
+        assert_eq!(target("a/index.html", "../"), internal_path("/", ""));
+        assert_eq!(target("a/b/index.html", "c/"), internal_path("a/b/c/", ""));
+        assert_eq!(
+            target("a/b/index.html", "./c//d/../e.html"),
+            internal_path("a/b/c/e.html", "")
+        );
+        assert_eq!(
+            target("a/b/index.html", "../.well-known/x"),
+            internal_path("a/.well-known/x", "")
+        );
+        assert_eq!(
+            target("a/b/index.html", "../../../x.html"),
+            None.or(Some(LinkTarget::Unusable(
+                "climbs above the site's root folder"
+            )))
+        );
         assert_eq!(
             target("404.html", "https://contoso.github.io/sec/assets/s.css"),
             internal_path("assets/s.css", "")

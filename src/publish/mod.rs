@@ -10,6 +10,7 @@
 
 mod github;
 mod html;
+mod intern;
 pub mod links;
 mod report;
 mod sharepoint;
@@ -19,8 +20,6 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use indexmap::IndexSet;
-
 use crate::config::Target;
 use crate::diagnostics::{Code, Diagnostic, Sources};
 use crate::load::Theme;
@@ -29,7 +28,7 @@ use crate::render::{ASSETS_DIR, OutputFile, Sink, search};
 use crate::site::Site;
 use crate::urls;
 use crate::write::MARKER_FILE;
-use links::{LinkTarget, PageScan};
+use intern::{Id, Interner, Strings};
 
 pub use report::self_contained;
 pub use sharepoint::UPLOAD_SCRIPT;
@@ -77,7 +76,7 @@ pub struct ScanCache(Mutex<Recorded>);
 
 #[derive(Default)]
 struct Recorded {
-    strings: IndexSet<Box<str>>,
+    strings: Strings,
     /// By rendered path: the page's bytes (compared by pointer, as the render cache hands
     /// back the same allocation) and its record.
     pages: HashMap<String, (Arc<[u8]>, Arc<PageRecord>)>,
@@ -90,7 +89,7 @@ impl ScanCache {
 
     /// The interned strings, lent to one run until its `finish` gives them back. A run that
     /// never finished (a template error) kept them: the records, which refer to them, go too.
-    fn take_strings(&self) -> IndexSet<Box<str>> {
+    fn take_strings(&self) -> Strings {
         let mut recorded = self.lock();
         let strings = std::mem::take(&mut recorded.strings);
         if strings.is_empty() {
@@ -122,21 +121,22 @@ pub struct Publisher<'a> {
     sink: &'a dyn Sink,
     names: Names,
     search_index: Vec<u8>,
+    strings: Interner,
     found: Mutex<Found>,
     cache: Option<&'a ScanCache>,
 }
 
-/// What the pages passing through hold, kept compactly: strings are interned, so a link the
-/// sidebar repeats on every page costs a few integers per page.
+/// What the pages passing through hold, kept compactly: strings are interned (in the
+/// publisher's [`Interner`]), so a link the sidebar repeats on every page costs a few integers
+/// per page.
 #[derive(Default)]
 struct Found {
-    strings: IndexSet<Box<str>>,
     /// Every rendered file's path, as rendered.
-    outputs: HashSet<u32>,
+    outputs: HashSet<Id>,
     /// Each page's ids and links, by its path.
-    pages: HashMap<u32, Arc<PageRecord>>,
+    pages: HashMap<Id, Arc<PageRecord>>,
     /// Pages recorded afresh this run, for the cache: (path, bytes).
-    fresh: Vec<(u32, Arc<[u8]>)>,
+    fresh: Vec<(Id, Arc<[u8]>)>,
     /// Published path and size of every file, for the host's checks and the sitemap.
     published: Vec<(String, u64)>,
     problems: Vec<Diagnostic>,
@@ -145,49 +145,45 @@ struct Found {
 /// One page's `#fragment` targets (sorted) and links, interned.
 #[derive(Default)]
 struct PageRecord {
-    ids: Vec<u32>,
+    ids: Vec<Id>,
     links: Vec<FoundLink>,
 }
 
 struct FoundLink {
-    href: u32,
-    target: Result<(u32, u32), &'static str>,
+    href: Id,
+    target: Result<(Id, Id), &'static str>,
 }
 
-impl Found {
-    fn intern(&mut self, text: &str) -> u32 {
-        match self.strings.get_index_of(text) {
-            Some(index) => index as u32,
-            None => self.strings.insert_full(text.into()).0 as u32,
-        }
-    }
-
-    fn text(&self, id: u32) -> &str {
-        &self.strings[id as usize]
-    }
-
-    /// `scans` (the parts of one page) as one interned record.
-    fn record(&mut self, scans: &[PageScan]) -> PageRecord {
-        let mut record = PageRecord::default();
-        for scan in scans {
-            for id in &scan.ids {
-                let id = self.intern(id);
-                record.ids.push(id);
-            }
-            for link in &scan.links {
-                let href = self.intern(&link.href);
-                let target = match &link.target {
-                    LinkTarget::Internal { path, fragment } => {
-                        Ok((self.intern(path), self.intern(fragment)))
-                    }
-                    LinkTarget::Unusable(why) => Err(*why),
-                };
-                record.links.push(FoundLink { href, target });
-            }
+impl PageRecord {
+    /// The parts of one page (each recorded as it passed) as one record.
+    fn join(mut parts: Vec<PageRecord>) -> PageRecord {
+        let mut record = parts.pop().unwrap_or_default();
+        for part in parts {
+            record.ids.extend(part.ids);
+            record.links.extend(part.links);
         }
         record.ids.sort_unstable();
         record.ids.dedup();
         record
+    }
+}
+
+/// Records a page's links and ids as the scan finds them, interning each string.
+struct Recorder<'a> {
+    strings: &'a Interner,
+    record: PageRecord,
+}
+
+impl links::Visit for Recorder<'_> {
+    fn id(&mut self, id: &str) {
+        self.record.ids.push(self.strings.intern(id));
+    }
+
+    fn link(&mut self, href: &str, target: Result<(&str, &str), &'static str>) {
+        let href = self.strings.intern(href);
+        let target = target
+            .map(|(path, fragment)| (self.strings.intern(path), self.strings.intern(fragment)));
+        self.record.links.push(FoundLink { href, target });
     }
 }
 
@@ -238,10 +234,8 @@ impl<'a> Publisher<'a> {
             sink,
             names,
             search_index,
-            found: Mutex::new(Found {
-                strings,
-                ..Found::default()
-            }),
+            strings: strings.thaw(),
+            found: Mutex::new(Found::default()),
             cache,
         }
     }
@@ -262,6 +256,7 @@ impl<'a> Publisher<'a> {
             sources,
             sink,
             names,
+            strings,
             found,
             cache,
             ..
@@ -274,15 +269,15 @@ impl<'a> Publisher<'a> {
         let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
 
         for (output, _) in &site.static_files {
-            let id = found.intern(output);
-            found.outputs.insert(id);
+            found.outputs.insert(strings.intern(output));
         }
+        let strings = strings.freeze();
         for (published, source) in &static_files {
             found.published.push((published.clone(), file_size(source)));
         }
         let mut diagnostics = std::mem::take(&mut found.problems);
         diagnostics.extend(
-            verify(&found)
+            verify(&found, &strings)
                 .iter()
                 .map(|broken| broken_link(site, sources, broken)),
         );
@@ -316,7 +311,7 @@ impl<'a> Publisher<'a> {
         if let Some(cache) = cache {
             let mut recorded = cache.lock();
             // Pages this run did not produce (deleted sources) are forgotten.
-            let live: HashSet<&str> = found.pages.keys().map(|&page| found.text(page)).collect();
+            let live: HashSet<&str> = found.pages.keys().map(|&page| strings.text(page)).collect();
             recorded
                 .pages
                 .retain(|path, _| live.contains(path.as_str()));
@@ -324,9 +319,9 @@ impl<'a> Publisher<'a> {
                 let record = found.pages[&page].clone();
                 recorded
                     .pages
-                    .insert(found.text(page).to_string(), (bytes, record));
+                    .insert(strings.text(page).to_string(), (bytes, record));
             }
-            recorded.strings = std::mem::take(&mut found.strings);
+            recorded.strings = strings;
         }
         Ok(Published {
             diagnostics,
@@ -346,7 +341,7 @@ struct Passed {
 /// A page's links: scanned now, or recorded by an earlier run (`serve`).
 enum Links {
     None,
-    Scanned(PageScan),
+    Scanned(PageRecord),
     Recorded(Arc<PageRecord>),
 }
 
@@ -364,9 +359,20 @@ impl Publisher<'_> {
             if let Some(record) = cache.and_then(|c| c.get(rendered_path, contents)) {
                 passed.links = Links::Recorded(record);
             } else {
-                match links::scan(rendered_path, contents, &self.names, base_url) {
-                    Ok((scan, rewritten)) => {
-                        passed.links = Links::Scanned(scan);
+                let mut recorder = Recorder {
+                    strings: &self.strings,
+                    record: PageRecord::default(),
+                };
+                let scanned = links::scan_with(
+                    rendered_path,
+                    contents,
+                    &self.names,
+                    base_url,
+                    &mut recorder,
+                );
+                match scanned {
+                    Ok(rewritten) => {
+                        passed.links = Links::Scanned(recorder.record);
                         if let Some(bytes) = rewritten {
                             passed.contents = Arc::from(bytes);
                         }
@@ -412,8 +418,8 @@ impl Publisher<'_> {
         parts: Vec<Passed>,
         cached_bytes: Option<&Arc<[u8]>>,
     ) {
+        let page = self.strings.intern(rendered_path);
         let mut found = self.found();
-        let page = found.intern(rendered_path);
         found.outputs.insert(page);
         found.published.push((published_path.to_string(), size));
         let mut scans = Vec::new();
@@ -429,7 +435,7 @@ impl Publisher<'_> {
         if let Some(record) = recorded {
             found.pages.insert(page, record);
         } else if !scans.is_empty() {
-            let record = Arc::new(found.record(&scans));
+            let record = Arc::new(PageRecord::join(scans));
             found.pages.insert(page, record);
             if let Some(bytes) = cached_bytes {
                 found.fresh.push((page, bytes.clone()));
@@ -485,7 +491,7 @@ impl Sink for Publisher<'_> {
 }
 
 /// Every recorded link that leads nowhere.
-fn verify(found: &Found) -> Vec<links::Broken> {
+fn verify(found: &Found, strings: &Strings) -> Vec<links::Broken> {
     let mut broken: Vec<links::Broken> = found
         .pages
         .iter()
@@ -493,11 +499,11 @@ fn verify(found: &Found) -> Vec<links::Broken> {
         .filter_map(|(page, link)| {
             let problem = match link.target {
                 Err(why) => (why.to_string(), false),
-                Ok((path, fragment)) => check_target(found, path, fragment)?,
+                Ok((path, fragment)) => check_target(found, strings, path, fragment)?,
             };
             Some(links::Broken {
-                page: found.text(page).to_string(),
-                href: found.text(link.href).to_string(),
+                page: strings.text(page).to_string(),
+                href: strings.text(link.href).to_string(),
                 problem: problem.0,
                 anchor: problem.1,
             })
@@ -508,8 +514,13 @@ fn verify(found: &Found) -> Vec<links::Broken> {
     broken
 }
 
-fn check_target(found: &Found, path: u32, fragment: u32) -> Option<(String, bool)> {
-    let path_text = found.text(path);
+fn check_target(
+    found: &Found,
+    strings: &Strings,
+    path: Id,
+    fragment: Id,
+) -> Option<(String, bool)> {
+    let path_text = strings.text(path);
     if !found.outputs.contains(&path) {
         let folder = path_text.trim_end_matches('/');
         let index = if folder.is_empty() {
@@ -517,10 +528,9 @@ fn check_target(found: &Found, path: u32, fragment: u32) -> Option<(String, bool
         } else {
             format!("{folder}/index.html")
         };
-        let is_folder = found
-            .strings
-            .get_index_of(index.as_str())
-            .is_some_and(|i| found.outputs.contains(&(i as u32)));
+        let is_folder = strings
+            .get(&index)
+            .is_some_and(|i| found.outputs.contains(&i));
         return Some(if is_folder {
             (
                 format!(
@@ -535,7 +545,7 @@ fn check_target(found: &Found, path: u32, fragment: u32) -> Option<(String, bool
             )
         });
     }
-    let fragment_text = found.text(fragment);
+    let fragment_text = strings.text(fragment);
     if fragment_text.is_empty() {
         return None;
     }
@@ -800,14 +810,20 @@ mod tests {
             ("b/index.html", &br#"<h1 id="top">B</h1>"#[..]),
         ];
         let mut found = Found::default();
+        let strings = Interner::default();
         for (path, html) in pages {
-            let (scan, _) = links::scan(path, html, &Names::Plain, None).unwrap();
-            let page = found.intern(path);
+            let mut recorder = Recorder {
+                strings: &strings,
+                record: PageRecord::default(),
+            };
+            links::scan_with(path, html, &Names::Plain, None, &mut recorder).unwrap();
+            let page = strings.intern(path);
             found.outputs.insert(page);
-            let record = Arc::new(found.record(&[scan]));
-            found.pages.insert(page, record);
+            found
+                .pages
+                .insert(page, Arc::new(PageRecord::join(vec![recorder.record])));
         }
-        let broken = verify(&found);
+        let broken = verify(&found, &strings.freeze());
         let problems: Vec<(&str, bool)> =
             broken.iter().map(|b| (b.href.as_str(), b.anchor)).collect();
         assert_eq!(

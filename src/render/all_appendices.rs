@@ -20,7 +20,7 @@ use super::{
     section_appendix, template_error,
 };
 use crate::diagnostics::Diagnostic;
-use crate::parse::markdown::ROOT_PLACEHOLDER;
+use crate::parse::markdown::anchor_links;
 use crate::site::Site;
 use crate::urls;
 
@@ -144,10 +144,7 @@ pub(super) fn render(
             }
             let mut printer = RecordPrinter::for_part(&first, index);
             let html = render_part(tera, site, part, &mut printer)?;
-            Ok((
-                fingerprint,
-                Arc::from(html.replace(ROOT_PLACEHOLDER, &root)),
-            ))
+            Ok((fingerprint, Arc::from(anchor_links(html, &root))))
         })
         .collect::<Result<_, Diagnostic>>()?;
     if let Some((cache, _)) = cache {
@@ -168,8 +165,8 @@ pub(super) fn render(
     );
     let page = tera
         .render("appendix-all.html", &context)
-        .map_err(|err| template_error(&site.config.theme, err))?
-        .replace(ROOT_PLACEHOLDER, &root);
+        .map_err(|err| template_error(&site.config.theme, err))?;
+    let page = anchor_links(page, &root);
     // A theme's page that does not print `appendices` simply has none.
     let (head, tail) = page.split_once(APPENDICES_MARKER).unwrap_or((&page, ""));
     let mut parts: Vec<Arc<[u8]>> = Vec::with_capacity(fragments.len() + 2);

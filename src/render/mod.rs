@@ -13,16 +13,15 @@ mod views;
 
 pub use cache::RenderCache;
 
-use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::{Context, Tera, Value};
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::load::Theme;
-use crate::parse::markdown::ROOT_PLACEHOLDER;
+use crate::parse::markdown::{ROOT_PLACEHOLDER, anchor_links};
 use crate::parse::{BodyPart, highlight};
 use crate::site::Site;
 use crate::urls;
@@ -66,9 +65,9 @@ pub trait Sink: Sync {
     }
 }
 
-/// What a job made: a whole file, or a large one in parts for the sink to join.
+/// What a job made: whole files, or a large one in parts for the sink to join.
 enum Made {
-    Whole(OutputFile),
+    Files(Vec<OutputFile>),
     Parts { path: String, parts: Vec<Arc<[u8]>> },
 }
 
@@ -153,23 +152,34 @@ fn render_each(
             let fingerprint = reader.and_then(|_| fingerprint(site, job, &articles));
             if let Some(fingerprint) = fingerprint
                 && let Some(cache) = reader
-                && let Some(path) = job_path(site, job)
-                && let Some(bytes) = cache.get(&path, fingerprint)
+                && let Some(files) = job_paths(site, job)
+                    .into_iter()
+                    .map(|path| {
+                        let contents = cache.get(&path, fingerprint)?.clone();
+                        Some(OutputFile { path, contents })
+                    })
+                    .collect::<Option<Vec<_>>>()
             {
-                let contents = bytes.clone();
-                sink.put(OutputFile { path, contents })?;
+                for file in files {
+                    sink.put(file)?;
+                }
                 return Ok(Outcome::Reused);
             }
             let kept = reader.map(|c| (c, &articles[..]));
             match render_job(&tera, site, job, &chunks, kept) {
-                Ok(Made::Whole(file)) => {
-                    let kept = fingerprint.map(|f| (file.path.clone(), f, file.contents.clone()));
-                    sink.put(file)?;
+                Ok(Made::Files(files)) => {
+                    let mut kept = Vec::new();
+                    for file in files {
+                        if let Some(f) = fingerprint {
+                            kept.push((file.path.clone(), f, file.contents.clone()));
+                        }
+                        sink.put(file)?;
+                    }
                     Ok(Outcome::Rendered(kept))
                 }
                 Ok(Made::Parts { path, parts }) => {
                     sink.put_parts(path, &parts)?;
-                    Ok(Outcome::Rendered(None))
+                    Ok(Outcome::Rendered(Vec::new()))
                 }
                 Err(error) => Ok(Outcome::Failed(error)),
             }
@@ -181,11 +191,11 @@ fn render_each(
         match outcome {
             Outcome::Reused => {}
             Outcome::Rendered(kept) => {
-                rendered += 1;
-                if let (Some(cache), Some((path, fingerprint, bytes))) =
-                    (cache.as_deref_mut(), kept)
-                {
-                    cache.store(path, fingerprint, bytes);
+                rendered += kept.len().max(1);
+                if let Some(cache) = cache.as_deref_mut() {
+                    for (path, fingerprint, bytes) in kept {
+                        cache.store(path, fingerprint, bytes);
+                    }
                 }
             }
             Outcome::Failed(error) => errors.push(error),
@@ -215,8 +225,8 @@ fn render_each(
 enum Outcome {
     /// Taken from the cache.
     Reused,
-    /// Rendered; with what the cache keeps of it, when it may be cached.
-    Rendered(Option<(String, u64, Arc<[u8]>)>),
+    /// Rendered; with what the cache keeps of its files, when they may be cached.
+    Rendered(Vec<(String, u64, Arc<[u8]>)>),
     Failed(Diagnostic),
 }
 
@@ -226,11 +236,16 @@ enum Job {
     RecordsCsv,
     Dashboard,
     NotFound,
+    /// A page that is not an article.
     Page(usize),
-    Section { article: usize, section: usize },
+    /// An article's page and each of its section pages, which share their checklists.
+    Article(usize),
     AppendixIndex,
     AppendixAll,
-    SectionAppendix { article: usize, section: usize },
+    SectionAppendix {
+        article: usize,
+        section: usize,
+    },
     FrameworkAppendix(usize),
     TrainingHub,
     Search,
@@ -248,12 +263,13 @@ fn jobs(site: &Site) -> Vec<Job> {
         Job::Search,
     ];
     for (index, page) in site.pages.iter().enumerate() {
-        jobs.push(Job::Page(index));
-        if let Some(article) = page.article {
-            for section in 0..site.articles[article].sections.len() {
-                jobs.push(Job::Section { article, section });
-                jobs.push(Job::SectionAppendix { article, section });
+        match page.article {
+            Some(article) => {
+                jobs.push(Job::Article(article));
+                let sections = site.articles[article].sections.len();
+                jobs.extend((0..sections).map(|section| Job::SectionAppendix { article, section }));
             }
+            None => jobs.push(Job::Page(index)),
         }
     }
     jobs.extend((0..site.frameworks.len()).map(Job::FrameworkAppendix));
@@ -270,6 +286,7 @@ fn has_training(site: &Site) -> bool {
 fn compile(theme: &Theme, site: &SiteView<'_>, nav: &NavView) -> Result<Tera, Diagnostic> {
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
     tera.add_raw_templates(
         theme
             .templates
@@ -283,6 +300,27 @@ fn compile(theme: &Theme, site: &SiteView<'_>, nav: &NavView) -> Result<Tera, Di
     Ok(tera)
 }
 
+/// Tera's HTML escaping (the same five characters, the same entities), writing each run of
+/// plain text at once: Tera's own writes byte by byte, a tenth of all rendering.
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut plain = 0;
+    for (at, byte) in bytes.iter().enumerate() {
+        let entity: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[plain..at])?;
+        out.write_all(entity)?;
+        plain = at + 1;
+    }
+    out.write_all(&bytes[plain..])
+}
+
 fn template_error(theme: &str, err: tera::Error) -> Diagnostic {
     Diagnostic::error(Code::TemplateInvalid, format!("theme `{theme}`: {err}"))
         .with_help("fix the template named above; `ppdocs check` shows the same error without writing anything")
@@ -292,15 +330,11 @@ fn template_error(theme: &str, err: tera::Error) -> Diagnostic {
 /// `None` for pages that list the whole site, which always render.
 fn fingerprint(site: &Site, job: &Job, articles: &[u64]) -> Option<u64> {
     match *job {
-        Job::Page(index) => {
-            let page = &site.pages[index];
-            Some(match (page.article, page.module) {
-                (Some(article), _) => articles[article],
-                (None, Some(module)) => cache::module_fingerprint(site, module),
-                (None, None) => cache::page_fingerprint(site, index),
-            })
-        }
-        Job::Section { article, .. } => Some(articles[article]),
+        Job::Page(index) => Some(match site.pages[index].module {
+            Some(module) => cache::module_fingerprint(site, module),
+            None => cache::page_fingerprint(site, index),
+        }),
+        Job::Article(article) => Some(articles[article]),
         Job::SectionAppendix { article, section } => Some(cache::appendix_fingerprint(
             site,
             articles[article],
@@ -311,17 +345,20 @@ fn fingerprint(site: &Site, job: &Job, articles: &[u64]) -> Option<u64> {
     }
 }
 
-/// The output path of a page that may come from the cache.
-fn job_path(site: &Site, job: &Job) -> Option<String> {
+/// The output paths of the pages a job makes that may come from the cache.
+fn job_paths(site: &Site, job: &Job) -> Vec<String> {
     match *job {
-        Job::Page(index) => Some(site.pages[index].document.output.clone()),
-        Job::Section { article, section } => {
-            Some(site.articles[article].sections[section].output.clone())
+        Job::Page(index) => vec![site.pages[index].document.output.clone()],
+        Job::Article(article) => {
+            let article = &site.articles[article];
+            let page = site.pages[article.page].document.output.clone();
+            let sections = article.sections.iter().map(|s| s.output.clone());
+            std::iter::once(page).chain(sections).collect()
         }
         Job::SectionAppendix { article, section } => {
-            Some(site.articles[article].sections[section].appendix.clone())
+            vec![site.articles[article].sections[section].appendix.clone()]
         }
-        _ => None,
+        _ => Vec::new(),
     }
 }
 
@@ -355,25 +392,17 @@ fn render_job(
         Job::NotFound => ("404.html", "404.html".to_string(), not_found_context(site)),
         Job::Page(index) => {
             let page = &site.pages[index];
-            let template = match (page.article, page.module) {
-                (Some(_), _) => "article.html",
-                (None, Some(_)) => "module.html",
-                (None, None) => "page.html",
+            let template = match page.module {
+                Some(_) => "module.html",
+                None => "page.html",
             };
             (
                 template,
                 page.document.output.clone(),
-                page_context(tera, site, index)?,
+                page_context(site, index),
             )
         }
-        Job::Section { article, section } => {
-            let output = site.articles[article].sections[section].output.clone();
-            (
-                "section.html",
-                output,
-                section_context(tera, site, article, section)?,
-            )
-        }
+        Job::Article(article) => return article_pages(tera, site, article).map(Made::Files),
         Job::AppendixIndex => (
             "appendix-index.html",
             APPENDIX_INDEX.to_string(),
@@ -407,19 +436,33 @@ fn render_job(
             )
         }
     };
-    let html = tera
-        .render(template, &context)
-        .map_err(|err| template_error(&site.config.theme, err))?;
-    // Internal links in Markdown were written relative to the site root; anchor them here.
     let root = match (job, &site.config.base_url) {
         (Job::NotFound, Some(base)) => base.clone(),
         _ => urls::root_prefix(&path),
     };
-    let html = html.replace(ROOT_PLACEHOLDER, &root);
-    Ok(Made::Whole(OutputFile {
+    Ok(Made::Files(vec![render_page(
+        tera, site, template, &context, path, &root,
+    )?]))
+}
+
+/// Renders `template` into the page at `path`. Internal links in Markdown (and in shared
+/// checklists) were written relative to the site root; they are anchored here with `root`.
+fn render_page(
+    tera: &Tera,
+    site: &Site,
+    template: &str,
+    context: &Context,
+    path: String,
+    root: &str,
+) -> Result<OutputFile, Diagnostic> {
+    let html = tera
+        .render(template, context)
+        .map_err(|err| template_error(&site.config.theme, err))?;
+    let html = anchor_links(html, root);
+    Ok(OutputFile {
         path,
         contents: Arc::from(html.into_bytes()),
-    }))
+    })
 }
 
 /// What every template sees as `site`.
@@ -627,24 +670,12 @@ fn not_found_context(site: &Site) -> Context {
     context
 }
 
-fn page_context(tera: &Tera, site: &Site, index: usize) -> Result<Context, Diagnostic> {
+fn page_context(site: &Site, index: usize) -> Context {
     let page = &site.pages[index];
     let document = &page.document;
     let mut context = base_context(&document.output);
     context.insert("page", &page_view(document));
-    match page.article {
-        Some(article_index) => {
-            let article = &site.articles[article_index];
-            let body = article_body(tera, site, article_index, &document.parts, &document.output)?;
-            context.insert("body", &body);
-            context.insert("article", &article_view(site, article));
-            context.insert("nav_article", &nav_article(site, article_index));
-            if let Some(first) = article.sections.first() {
-                context.insert("next", &Crumb::new(&first.title, &first.output));
-            }
-        }
-        None => context.insert("body", &plain_body(&document.parts)),
-    }
+    context.insert("body", &plain_body(&document.parts));
     match page.module {
         Some(module) => {
             context.insert("module", &views::module_view(site, module));
@@ -661,50 +692,82 @@ fn page_context(tera: &Tera, site: &Site, index: usize) -> Result<Context, Diagn
             context.insert("breadcrumbs", &crumbs);
         }
     }
-    Ok(context)
+    context
 }
 
-fn section_context(
+/// An article's page, then each of its section pages. What they share (the page, the
+/// article, the sidebar and the rendered checklists) is made once, and Tera's values are
+/// shared, not copied, between their contexts.
+fn article_pages(
     tera: &Tera,
     site: &Site,
     article_index: usize,
-    section_index: usize,
-) -> Result<Context, Diagnostic> {
+) -> Result<Vec<OutputFile>, Diagnostic> {
     let article = &site.articles[article_index];
-    let section = &article.sections[section_index];
     let document = &site.pages[article.page].document;
-    let mut context = base_context(&section.output);
-    context.insert("page", &page_view(document));
-    context.insert("article", &article_view(site, article));
-    context.insert("nav_article", &nav_article(site, article_index));
-    context.insert("section", &section_view(site, article, section_index));
-    let intro = section_body(
+    let page = Value::from_serializable(&page_view(document));
+    let article_value = Value::from_serializable(&article_view(site, article));
+    let nav_article = Value::from_serializable(&nav_article(site, article_index));
+    let tables = checklists(tera, site, article_index)?;
+    let shared = |output: &str| {
+        let mut context = base_context(output);
+        context.insert_value("page", page.clone());
+        context.insert_value("article", article_value.clone());
+        context.insert_value("nav_article", nav_article.clone());
+        context
+    };
+
+    let mut files = Vec::with_capacity(article.sections.len() + 1);
+    let mut context = shared(&document.output);
+    context.insert("body", &article_body(&document.parts, &tables));
+    if let Some(first) = article.sections.first() {
+        context.insert("next", &Crumb::new(&first.title, &first.output));
+    }
+    let crumbs = [DASHBOARD, Crumb::new(&document.title, &document.output)];
+    context.insert("breadcrumbs", &crumbs);
+    let root = urls::root_prefix(&document.output);
+    files.push(render_page(
         tera,
         site,
-        article_index,
-        section_index,
-        &document.parts,
-        &section.output,
-    )?;
-    context.insert("body", &intro);
-    let crumbs = [
-        DASHBOARD,
-        Crumb::new(&document.title, &document.output),
-        Crumb::new(&section.title, &section.output),
-    ];
-    context.insert("breadcrumbs", &crumbs);
-    let prev = match section_index {
-        0 => Crumb::new(&document.title, &document.output),
-        n => Crumb::new(
-            &article.sections[n - 1].title,
-            &article.sections[n - 1].output,
-        ),
-    };
-    context.insert("prev", &prev);
-    if let Some(next) = article.sections.get(section_index + 1) {
-        context.insert("next", &Crumb::new(&next.title, &next.output));
+        "article.html",
+        &context,
+        document.output.clone(),
+        &root,
+    )?);
+
+    for (section_index, section) in article.sections.iter().enumerate() {
+        let mut context = shared(&section.output);
+        context.insert("section", &section_view(site, article, section_index));
+        let body = section_body(site, article_index, section_index, &document.parts, &tables);
+        context.insert("body", &body);
+        let crumbs = [
+            DASHBOARD,
+            Crumb::new(&document.title, &document.output),
+            Crumb::new(&section.title, &section.output),
+        ];
+        context.insert("breadcrumbs", &crumbs);
+        let prev = match section_index {
+            0 => Crumb::new(&document.title, &document.output),
+            n => Crumb::new(
+                &article.sections[n - 1].title,
+                &article.sections[n - 1].output,
+            ),
+        };
+        context.insert("prev", &prev);
+        if let Some(next) = article.sections.get(section_index + 1) {
+            context.insert("next", &Crumb::new(&next.title, &next.output));
+        }
+        let root = urls::root_prefix(&section.output);
+        files.push(render_page(
+            tera,
+            site,
+            "section.html",
+            &context,
+            section.output.clone(),
+            &root,
+        )?);
     }
-    Ok(context)
+    Ok(files)
 }
 
 #[derive(Serialize)]
@@ -790,7 +853,7 @@ pub fn render_report(site: &Site, theme: &Theme) -> Result<String, Diagnostic> {
     let html = tera
         .render("report.html", &context)
         .map_err(|err| template_error(&site.config.theme, err))?;
-    Ok(html.replace(ROOT_PLACEHOLDER, ""))
+    Ok(anchor_links(html, ""))
 }
 
 fn appendix_crumbs<'a>(title: &'a str, url: &'a str) -> [Crumb<'a>; 3] {
@@ -988,85 +1051,95 @@ fn plain_body(parts: &[BodyPart]) -> String {
         .collect()
 }
 
-/// The article's whole body, each checklist replaced by its tasks with their statuses.
-fn article_body(
-    tera: &Tera,
-    site: &Site,
-    article: usize,
-    parts: &[BodyPart],
-    output: &str,
-) -> Result<String, Diagnostic> {
+/// The article's whole body, each checklist replaced by its table (`tables`, by part).
+fn article_body(parts: &[BodyPart], tables: &[Option<String>]) -> String {
     let mut html = String::new();
-    for part in parts {
+    for (part, table) in parts.iter().zip(tables) {
         match part {
             BodyPart::Html(text) => html.push_str(text),
-            BodyPart::Checklist { section, tasks } => {
-                html.push_str(&checklist(tera, site, article, *section, tasks, output)?)
-            }
+            BodyPart::Checklist { .. } => html.push_str(table.as_deref().unwrap_or_default()),
             BodyPart::SectionStart(_) | BodyPart::SectionBody(_) => {}
         }
     }
-    Ok(html)
+    html
 }
 
 /// The body of one section, from just after its heading to the next `##`.
 fn section_body(
-    tera: &Tera,
     site: &Site,
     article: usize,
     section: usize,
     parts: &[BodyPart],
-    output: &str,
-) -> Result<String, Diagnostic> {
+    tables: &[Option<String>],
+) -> String {
     // Sections in `parts` are numbered over all `##` headings; the site keeps only those
     // with tasks. Find this one by its anchor.
     let anchor = &site.articles[article].sections[section].anchor;
     let page = &site.pages[site.articles[article].page].document;
     let Some(draft_index) = page.sections.iter().position(|s| &s.anchor == anchor) else {
-        return Ok(String::new());
+        return String::new();
     };
     let mut html = String::new();
     let mut inside = false;
-    for part in parts {
+    for (part, table) in parts.iter().zip(tables) {
         match part {
             BodyPart::SectionBody(n) if *n == draft_index => inside = true,
             BodyPart::SectionStart(_) if inside => break,
             BodyPart::Html(text) if inside => html.push_str(text),
-            BodyPart::Checklist { section: s, tasks } if inside => {
-                html.push_str(&checklist(tera, site, article, *s, tasks, output)?);
+            BodyPart::Checklist { .. } if inside => {
+                html.push_str(table.as_deref().unwrap_or_default())
             }
             _ => {}
         }
     }
-    Ok(html)
+    html
 }
 
-/// The rendered `partials/checklist.html` for tasks `tasks` of draft section `draft`.
-fn checklist(
-    tera: &Tera,
-    site: &Site,
-    article: usize,
-    draft: usize,
-    tasks: &Range<usize>,
-    output: &str,
-) -> Result<String, Diagnostic> {
+/// Every checklist of an article rendered from `partials/checklist.html`, by body part
+/// (`None` for other parts). Rendered once for the article and its section pages, which sit
+/// at different depths, so links keep the root placeholder for each page to anchor.
+fn checklists(tera: &Tera, site: &Site, article: usize) -> Result<Vec<Option<String>>, Diagnostic> {
     let article_ref = &site.articles[article];
     let page = &site.pages[article_ref.page].document;
-    let anchor = &page.sections[draft].anchor;
-    let Some(section) = article_ref.sections.iter().find(|s| &s.anchor == anchor) else {
-        return Ok(String::new());
-    };
-    let start = section.tasks.start + tasks.start;
-    let end = section.tasks.start + tasks.end;
-    let mut context = base_context(output);
-    context.insert("tasks", &task_views(site, start..end));
-    tera.render("partials/checklist.html", &context)
-        .map_err(|err| template_error(&site.config.theme, err))
+    page.parts
+        .iter()
+        .map(|part| {
+            let BodyPart::Checklist {
+                section: draft,
+                tasks,
+            } = part
+            else {
+                return Ok(None);
+            };
+            let anchor = &page.sections[*draft].anchor;
+            let Some(section) = article_ref.sections.iter().find(|s| &s.anchor == anchor) else {
+                return Ok(Some(String::new()));
+            };
+            let start = section.tasks.start + tasks.start;
+            let end = section.tasks.start + tasks.end;
+            let mut context = Context::new();
+            context.insert("root", ROOT_PLACEHOLDER);
+            context.insert("tasks", &task_views(site, start..end));
+            tera.render("partials/checklist.html", &context)
+                .map(Some)
+                .map_err(|err| template_error(&site.config.theme, err))
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_matches_teras_own() {
+        for text in ["", "plain", "<a href=\"x\">R&D's</a>", "é & ü <", "'\"&<>"] {
+            let (mut ours, mut teras) = (Vec::new(), Vec::new());
+            escape_html(text, &mut ours).unwrap();
+            tera::escape_html(text, &mut teras).unwrap();
+            assert_eq!(ours, teras, "{text}");
+        }
+    }
 
     #[test]
     fn appendix_numbers_are_letters() {
