@@ -131,17 +131,23 @@ pub fn render_into(
     let (render_cache, scans) = caches.unzip();
     let publisher = Publisher::new(site, &project.theme, &project.sources, sink, scans);
     let start = Instant::now();
-    let errors = match render_cache {
-        Some(cache) => render::render_cached(site, &project.theme, cache, &publisher)?,
-        None => render::render(site, &project.theme, &publisher)?,
-    };
+    let (rendered, search_index) = rayon::join(
+        || match render_cache {
+            Some(cache) => render::render_cached(site, &project.theme, cache, &publisher),
+            None => render::render(site, &project.theme, &publisher),
+        },
+        || publisher.search_index(),
+    );
+    let errors = rendered?;
     outcome.timings.stages.push(("render", start.elapsed()));
     if !errors.is_empty() {
         outcome.diagnostics.extend(errors);
         outcome.site = None;
         return Ok(());
     }
-    let published = outcome.timings.time("publish", || publisher.finish())?;
+    let published = outcome
+        .timings
+        .time("publish", || publisher.finish(search_index))?;
     outcome.static_files = published.static_files;
     outcome.diagnostics.extend(published.diagnostics);
     diagnostics::sort(&mut outcome.diagnostics);

@@ -28,6 +28,7 @@ pub struct BuildOptions {
 pub fn run(options: &BuildOptions, shell: &Shell) -> anyhow::Result<bool> {
     let start = Instant::now();
     let (mut project, load_diagnostics) = load_project(&options.root)?;
+    let loaded = start.elapsed();
     if let Some(url) = &options.base_url {
         let Some(url) = normalize_base_url(url) else {
             bail!(
@@ -60,8 +61,12 @@ pub fn run(options: &BuildOptions, shell: &Shell) -> anyhow::Result<bool> {
         pipeline::render_into(&mut outcome, &project, None, staging)?;
     }
     shell.diagnostics(&outcome.diagnostics, &project.sources);
-    for (stage, time) in &outcome.timings.stages {
+    let verbose_time = |stage: &str, time: std::time::Duration| {
         shell.verbose(&format!("{stage}: {:.1} ms", time.as_secs_f64() * 1000.0));
+    };
+    verbose_time("load", loaded);
+    for (stage, time) in &outcome.timings.stages {
+        verbose_time(stage, *time);
     }
     let (Some(site), Some(staging)) = (outcome.site, staging) else {
         shell.failed(&format!(
@@ -71,7 +76,9 @@ pub fn run(options: &BuildOptions, shell: &Shell) -> anyhow::Result<bool> {
         ));
         return Ok(false);
     };
+    let writing = Instant::now();
     let report = staging.finish(&outcome.static_files)?;
+    verbose_time("write (attachments, swap)", writing.elapsed());
     shell.status(
         "Built",
         &format!(

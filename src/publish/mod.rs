@@ -120,7 +120,9 @@ pub struct Publisher<'a> {
     sources: &'a Sources,
     sink: &'a dyn Sink,
     names: Names,
-    search_index: Vec<u8>,
+    /// Made before rendering only where page links depend on its contents (GitHub Pages'
+    /// hashed names); otherwise made by [`Publisher::search_index`] while pages render.
+    search_index: Option<Vec<u8>>,
     strings: Interner,
     found: Mutex<Found>,
     cache: Option<&'a ScanCache>,
@@ -195,14 +197,10 @@ impl<'a> Publisher<'a> {
         sink: &'a dyn Sink,
         cache: Option<&'a ScanCache>,
     ) -> Self {
-        // Only SharePoint renames pages; the index, whose URLs are pages, follows that rule.
-        let page_names = match site.config.target {
-            Target::Sharepoint => Names::SharePoint(site.config.sharepoint.page_extension.clone()),
-            _ => Names::Plain,
-        };
-        let search_index = search::index_js(site, &|url| rename_url(url, &page_names));
+        let mut search_index = None;
         let names = match site.config.target {
             Target::GithubPages => {
+                let index = search_index.insert(search::index_js(site, &|url| url.to_string()));
                 // Every asset's content is known before any page is rendered, so pages can
                 // link to the hashed names as they pass.
                 let highlight = highlight::stylesheet();
@@ -212,7 +210,7 @@ impl<'a> Publisher<'a> {
                     .map(|(name, bytes)| (format!("{ASSETS_DIR}/{name}"), &bytes[..]))
                     .chain([
                         (format!("{ASSETS_DIR}/highlight.css"), highlight.as_bytes()),
-                        (search::INDEX_PATH.to_string(), &search_index[..]),
+                        (search::INDEX_PATH.to_string(), &index[..]),
                     ]);
                 Names::Hashed(
                     assets
@@ -223,7 +221,8 @@ impl<'a> Publisher<'a> {
                         .collect(),
                 )
             }
-            _ => page_names,
+            Target::Sharepoint => Names::SharePoint(site.config.sharepoint.page_extension.clone()),
+            Target::Default => Names::Plain,
         };
         // Only plain names leave a page's bytes unchanged, so only then can a record be reused.
         let cache = cache.filter(|_| names.is_plain());
@@ -244,9 +243,18 @@ impl<'a> Publisher<'a> {
         self.found.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Puts the search index out, checks every link, and adds the host's extra files.
-    pub fn finish(mut self) -> anyhow::Result<Published> {
-        let index = std::mem::take(&mut self.search_index);
+    /// The search index, unless it was made before rendering: `None` then. Meant to run while
+    /// pages render (it reads only the site), as it takes as long as a tenth of them.
+    pub fn search_index(&self) -> Option<Vec<u8>> {
+        // Only SharePoint renames pages; the index, whose URLs are pages, follows that rule.
+        let made = self.search_index.is_some();
+        (!made).then(|| search::index_js(self.site, &|url| rename_url(url, &self.names)))
+    }
+
+    /// Puts the search index out (`made` by [`Publisher::search_index`], or before rendering),
+    /// checks every link, and adds the host's extra files.
+    pub fn finish(mut self, made: Option<Vec<u8>>) -> anyhow::Result<Published> {
+        let index = made.or(self.search_index.take()).unwrap_or_default();
         self.put(OutputFile {
             path: search::INDEX_PATH.to_string(),
             contents: Arc::from(index),
