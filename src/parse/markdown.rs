@@ -4,6 +4,7 @@
 //! The HTML is cut into [`BodyPart`]s so `render` can show the article whole, each section
 //! alone, and put each checklist's tasks (with their statuses) where the table was.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -27,21 +28,31 @@ pub const ROOT_PLACEHOLDER: &str = "ppdocs-root:/";
 /// `html` with every [`ROOT_PLACEHOLDER`] replaced by `root` (the way from the page showing
 /// it to the output root). Searches with SIMD and copies nothing when there is no link to
 /// anchor: every page goes through here.
-pub fn anchor_links(html: String, root: &str) -> String {
+pub fn anchor_links<'h>(html: &'h [u8], root: &str) -> Cow<'h, [u8]> {
     let finder = memchr::memmem::Finder::new(ROOT_PLACEHOLDER);
-    let mut found = finder.find_iter(html.as_bytes()).peekable();
+    let mut found = finder.find_iter(html).peekable();
     if found.peek().is_none() {
-        return html;
+        return Cow::Borrowed(html);
     }
-    let mut out = String::with_capacity(html.len());
+    let mut out = Vec::with_capacity(html.len());
     let mut copied = 0;
     for at in found {
-        out.push_str(&html[copied..at]);
-        out.push_str(root);
+        out.extend_from_slice(&html[copied..at]);
+        out.extend_from_slice(root.as_bytes());
         copied = at + ROOT_PLACEHOLDER.len();
     }
-    out.push_str(&html[copied..]);
-    out
+    out.extend_from_slice(&html[copied..]);
+    Cow::Owned(out)
+}
+
+/// [`anchor_links`] for HTML held as a `String`.
+pub fn anchor_links_in(html: String, root: &str) -> String {
+    match anchor_links(html.as_bytes(), root) {
+        Cow::Borrowed(_) => html,
+        // Only ASCII was replaced by UTF-8, so this is always UTF-8.
+        Cow::Owned(bytes) => String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    }
 }
 
 /// The pulldown-cmark extensions ppdocs enables.
@@ -752,16 +763,20 @@ mod tests {
     #[test]
     fn anchor_links_replaces_every_placeholder() {
         let html = format!(
-            r#"<a href="{ROOT_PLACEHOLDER}a/index.html">a</a><img src="{ROOT_PLACEHOLDER}b.png">"#
+            r#"<a href="{ROOT_PLACEHOLDER}a/index.html">é</a><img src="{ROOT_PLACEHOLDER}b.png">"#
         );
         assert_eq!(
-            anchor_links(html, "../../"),
-            r#"<a href="../../a/index.html">a</a><img src="../../b.png">"#
+            anchor_links_in(html, "../../"),
+            r#"<a href="../../a/index.html">é</a><img src="../../b.png">"#
         );
         assert_eq!(
-            anchor_links("<p>none</p>".to_string(), "../"),
+            anchor_links_in("<p>none</p>".to_string(), "../"),
             "<p>none</p>"
         );
-        assert_eq!(anchor_links(format!("{ROOT_PLACEHOLDER}x"), ""), "x");
+        assert_eq!(anchor_links_in(format!("{ROOT_PLACEHOLDER}x"), ""), "x");
+        assert!(matches!(
+            anchor_links(b"<p>none</p>", "../"),
+            Cow::Borrowed(_)
+        ));
     }
 }

@@ -20,7 +20,7 @@ use super::{
     section_appendix, template_error,
 };
 use crate::diagnostics::Diagnostic;
-use crate::parse::markdown::anchor_links;
+use crate::parse::markdown::anchor_links_in;
 use crate::site::Site;
 use crate::urls;
 
@@ -144,7 +144,7 @@ pub(super) fn render(
             }
             let mut printer = RecordPrinter::for_part(&first, index);
             let html = render_part(tera, site, part, &mut printer)?;
-            Ok((fingerprint, Arc::from(anchor_links(html, &root))))
+            Ok((fingerprint, Arc::from(anchor_links_in(html, &root))))
         })
         .collect::<Result<_, Diagnostic>>()?;
     if let Some((cache, _)) = cache {
@@ -166,7 +166,7 @@ pub(super) fn render(
     let page = tera
         .render("appendix-all.html", &context)
         .map_err(|err| template_error(&site.config.theme, err))?;
-    let page = anchor_links(page, &root);
+    let page = anchor_links_in(page, &root);
     // A theme's page that does not print `appendices` simply has none.
     let (head, tail) = page.split_once(APPENDICES_MARKER).unwrap_or((&page, ""));
     let mut parts: Vec<Arc<[u8]>> = Vec::with_capacity(fragments.len() + 2);
