@@ -241,3 +241,67 @@ fn a_link_broken_by_editing_another_page_is_caught_though_its_page_is_reused() {
         failed.diagnostics
     );
 }
+
+#[test]
+fn links_in_reused_and_rerendered_parts_of_the_all_appendices_page_are_checked() {
+    let project = TestProject::empty();
+    let article = |task: &str| {
+        format!(
+            "# Checklist\n\n## Threat protection\n\n| Done? | Task |\n|---|---|\n| ✓ | {task} |\n"
+        )
+    };
+    project.write("content/checklist.md", &article("Track activity."));
+    project.write(
+        "content/second.md",
+        "# Second\n\n## Identity {prefix=ID}\n\n| Done? | Task |\n|---|---|\n| ✓ | Rotate keys. |\n",
+    );
+    let guide = "# Guide\n\n## The fields\n\nText.\n";
+    project.write("content/guide.md", guide);
+    // Every section's appendix links to the guide's heading.
+    let partial = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/partials/section-appendix.html"),
+    )
+    .unwrap();
+    project.write(
+        "themes/custom/templates/partials/section-appendix.html",
+        &format!("{partial}<a href=\"../../guide/index.html#the-fields\">fields</a>\n"),
+    );
+    project.write("ppdocs.toml", "theme = \"custom\"\n");
+    let mut live = LiveSite::new(&project.root, chrono::NaiveDate::from_ymd_opt(2026, 11, 28));
+    assert!(live.rebuild().unwrap().is_ok());
+    let broken_on_all_appendices = |live: &mut LiveSite, href: &str| {
+        let failed = live
+            .rebuild()
+            .unwrap()
+            .err()
+            .expect("the broken link fails the rebuild");
+        failed.diagnostics.iter().any(|d| {
+            d.message
+                .contains(&format!("`{href}` on appendix/all/index.html"))
+        })
+    };
+
+    // Only the guide changed: every part is reused, and their links now lead nowhere.
+    project.write("content/guide.md", "# Guide\n\n## Fields\n\nText.\n");
+    assert!(broken_on_all_appendices(
+        &mut live,
+        "../../guide/index.html#the-fields"
+    ));
+    project.write("content/guide.md", guide);
+    assert!(live.rebuild().unwrap().is_ok(), "fixing it recovers");
+
+    // A part rendered again is scanned again.
+    project.write(
+        "content/checklist.md",
+        &article("Track activity <a href=\"#nowhere\">here</a>."),
+    );
+    assert!(broken_on_all_appendices(&mut live, "#nowhere"));
+    project.write("content/checklist.md", &article("Track all activity."));
+    assert!(live.rebuild().unwrap().is_ok());
+    std::fs::remove_file(project.root.join("content/guide.md")).unwrap();
+    assert!(broken_on_all_appendices(
+        &mut live,
+        "../../guide/index.html#the-fields"
+    ));
+}

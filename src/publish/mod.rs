@@ -69,19 +69,23 @@ impl Names {
     }
 }
 
-/// What `serve` keeps between rebuilds: each page's links and ids as recorded, and the strings
-/// they are interned in. A page reused from the render cache (the same bytes) is neither
-/// scanned nor recorded again; its links are still checked on every rebuild.
+/// What `serve` keeps between rebuilds: each page's links and ids as recorded (part by part
+/// for pages made of parts), and the strings they are interned in. A page or part reused
+/// from the render cache (the same bytes) is neither scanned nor recorded again; its links
+/// are still checked on every rebuild.
 #[derive(Default)]
 pub struct ScanCache(Mutex<Recorded>);
 
 #[derive(Default)]
 struct Recorded {
     strings: IndexSet<Box<str>>,
-    /// By rendered path: the page's bytes (compared by pointer, as the render cache hands
-    /// back the same allocation) and its record.
-    pages: HashMap<String, (Arc<[u8]>, Arc<PageRecord>)>,
+    /// By rendered path and part (0 for a page in one piece): the part's bytes (compared by
+    /// pointer, as the render cache hands back the same allocation) and its record.
+    parts: HashMap<(String, usize), RecordedPart>,
 }
+
+/// A part's bytes as rendered, and its record.
+type RecordedPart = (Arc<[u8]>, Arc<PageRecord>);
 
 impl ScanCache {
     fn lock(&self) -> std::sync::MutexGuard<'_, Recorded> {
@@ -94,14 +98,14 @@ impl ScanCache {
         let mut recorded = self.lock();
         let strings = std::mem::take(&mut recorded.strings);
         if strings.is_empty() {
-            recorded.pages.clear();
+            recorded.parts.clear();
         }
         strings
     }
 
-    fn get(&self, path: &str, contents: &Arc<[u8]>) -> Option<Arc<PageRecord>> {
+    fn get(&self, path: &str, part: usize, contents: &Arc<[u8]>) -> Option<Arc<PageRecord>> {
         let recorded = self.lock();
-        let (bytes, record) = recorded.pages.get(path)?;
+        let (bytes, record) = recorded.parts.get(&(path.to_string(), part))?;
         Arc::ptr_eq(bytes, contents).then(|| record.clone())
     }
 }
@@ -135,8 +139,9 @@ struct Found {
     outputs: HashSet<u32>,
     /// Each page's ids and links, by its path.
     pages: HashMap<u32, Arc<PageRecord>>,
-    /// Pages recorded afresh this run, for the cache: (path, bytes).
-    fresh: Vec<(u32, Arc<[u8]>)>,
+    /// Every part recorded this run, afresh or from the cache, for the next run's cache:
+    /// (path, part, bytes, record).
+    kept: Vec<(u32, usize, RecordedPart)>,
     /// Published path and size of every file, for the host's checks and the sitemap.
     published: Vec<(String, u64)>,
     problems: Vec<Diagnostic>,
@@ -149,6 +154,18 @@ struct PageRecord {
     links: Vec<FoundLink>,
 }
 
+impl PageRecord {
+    /// The record of a page made of parts with these records.
+    fn joined(parts: &[Arc<PageRecord>]) -> PageRecord {
+        let mut ids: Vec<u32> = parts.iter().flat_map(|p| p.ids.iter().copied()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let links = parts.iter().flat_map(|p| p.links.iter().cloned()).collect();
+        PageRecord { ids, links }
+    }
+}
+
+#[derive(Clone)]
 struct FoundLink {
     href: u32,
     target: Result<(u32, u32), &'static str>,
@@ -166,24 +183,22 @@ impl Found {
         &self.strings[id as usize]
     }
 
-    /// `scans` (the parts of one page) as one interned record.
-    fn record(&mut self, scans: &[PageScan]) -> PageRecord {
+    /// A scan of a page (or part) as an interned record.
+    fn record(&mut self, scan: &PageScan) -> PageRecord {
         let mut record = PageRecord::default();
-        for scan in scans {
-            for id in &scan.ids {
-                let id = self.intern(id);
-                record.ids.push(id);
-            }
-            for link in &scan.links {
-                let href = self.intern(&link.href);
-                let target = match &link.target {
-                    LinkTarget::Internal { path, fragment } => {
-                        Ok((self.intern(path), self.intern(fragment)))
-                    }
-                    LinkTarget::Unusable(why) => Err(*why),
-                };
-                record.links.push(FoundLink { href, target });
-            }
+        for id in &scan.ids {
+            let id = self.intern(id);
+            record.ids.push(id);
+        }
+        for link in &scan.links {
+            let href = self.intern(&link.href);
+            let target = match &link.target {
+                LinkTarget::Internal { path, fragment } => {
+                    Ok((self.intern(path), self.intern(fragment)))
+                }
+                LinkTarget::Unusable(why) => Err(*why),
+            };
+            record.links.push(FoundLink { href, target });
         }
         record.ids.sort_unstable();
         record.ids.dedup();
@@ -314,18 +329,13 @@ impl<'a> Publisher<'a> {
             sink.put(file)?;
         }
         if let Some(cache) = cache {
+            // Only what this run produced is kept: parts of deleted pages are forgotten.
+            let parts = std::mem::take(&mut found.kept)
+                .into_iter()
+                .map(|(page, part, recorded)| ((found.text(page).to_string(), part), recorded))
+                .collect();
             let mut recorded = cache.lock();
-            // Pages this run did not produce (deleted sources) are forgotten.
-            let live: HashSet<&str> = found.pages.keys().map(|&page| found.text(page)).collect();
-            recorded
-                .pages
-                .retain(|path, _| live.contains(path.as_str()));
-            for (page, bytes) in std::mem::take(&mut found.fresh) {
-                let record = found.pages[&page].clone();
-                recorded
-                    .pages
-                    .insert(found.text(page).to_string(), (bytes, record));
-            }
+            recorded.parts = parts;
             recorded.strings = std::mem::take(&mut found.strings);
         }
         Ok(Published {
@@ -351,8 +361,9 @@ enum Links {
 }
 
 impl Publisher<'_> {
-    /// Scans an HTML file (or part) and rewrites its links; escapes `<%` for SharePoint.
-    fn pass(&self, rendered_path: &str, contents: &Arc<[u8]>, cache: Option<&ScanCache>) -> Passed {
+    /// Scans an HTML file (or its part number `part`) and rewrites its links; escapes `<%`
+    /// for SharePoint.
+    fn pass(&self, rendered_path: &str, part: usize, contents: &Arc<[u8]>) -> Passed {
         let mut passed = Passed {
             contents: contents.clone(),
             links: Links::None,
@@ -361,7 +372,10 @@ impl Publisher<'_> {
         let is_page = rendered_path.ends_with(".html");
         if is_page {
             let base_url = self.site.config.base_url.as_deref();
-            if let Some(record) = cache.and_then(|c| c.get(rendered_path, contents)) {
+            if let Some(record) = self
+                .cache
+                .and_then(|c| c.get(rendered_path, part, contents))
+            {
                 passed.links = Links::Recorded(record);
             } else {
                 match links::scan(rendered_path, contents, &self.names, base_url) {
@@ -403,45 +417,46 @@ impl Publisher<'_> {
     }
 
     /// Notes a file on its way out: its names, its size, its links and ids, its problems.
-    /// `cached_bytes` are the bytes a `serve` cache may key a freshly recorded page by.
+    /// `rendered` are its parts as rendered, which a `serve` cache keys their records by.
     fn note(
         &self,
         rendered_path: &str,
         published_path: &str,
         size: u64,
         parts: Vec<Passed>,
-        cached_bytes: Option<&Arc<[u8]>>,
+        rendered: &[Arc<[u8]>],
     ) {
         let mut found = self.found();
         let page = found.intern(rendered_path);
         found.outputs.insert(page);
         found.published.push((published_path.to_string(), size));
-        let mut scans = Vec::new();
-        let mut recorded = None;
-        for part in parts {
+        let mut records = Vec::new();
+        for (index, (part, bytes)) in parts.into_iter().zip(rendered).enumerate() {
             found.problems.extend(part.problem);
-            match part.links {
-                Links::None => {}
-                Links::Scanned(scan) => scans.push(scan),
-                Links::Recorded(record) => recorded = Some(record),
+            let record = match part.links {
+                Links::None => continue,
+                Links::Scanned(scan) => Arc::new(found.record(&scan)),
+                Links::Recorded(record) => record,
+            };
+            if self.cache.is_some() {
+                found
+                    .kept
+                    .push((page, index, (bytes.clone(), record.clone())));
             }
+            records.push(record);
         }
-        if let Some(record) = recorded {
-            found.pages.insert(page, record);
-        } else if !scans.is_empty() {
-            let record = Arc::new(found.record(&scans));
-            found.pages.insert(page, record);
-            if let Some(bytes) = cached_bytes {
-                found.fresh.push((page, bytes.clone()));
-            }
-        }
+        let record = match <[_; 1]>::try_from(records) {
+            Ok([whole]) => whole,
+            Err(records) if records.is_empty() => return,
+            Err(records) => Arc::new(PageRecord::joined(&records)),
+        };
+        found.pages.insert(page, record);
     }
 }
 
 impl Sink for Publisher<'_> {
     fn put(&self, file: OutputFile) -> anyhow::Result<()> {
-        let cache = self.cache;
-        let mut passed = self.pass(&file.path, &file.contents, cache);
+        let mut passed = self.pass(&file.path, 0, &file.contents);
         if !self.names.is_plain() && file.path == "records.json" {
             passed.contents = Arc::from(rename_json_urls(&passed.contents, &self.names));
         }
@@ -449,20 +464,19 @@ impl Sink for Publisher<'_> {
             path: self.names.rename(&file.path).into_owned(),
             contents: passed.contents.clone(),
         };
-        let cached_bytes = cache.map(|_| &file.contents);
         self.note(
             &file.path,
             &published.path,
             published.contents.len() as u64,
             vec![passed],
-            cached_bytes,
+            &[file.contents],
         );
         self.sink.put(published)
     }
 
     /// The largest files come in parts (rendered appendices, records chunks): each part is a
-    /// run of whole elements, so each is scanned and rewritten on its own and the file is
-    /// never joined in memory.
+    /// run of whole elements, so each is scanned and rewritten on its own (or, in `serve`,
+    /// its record reused while its bytes are) and the file is never joined in memory.
     fn put_parts(&self, path: String, parts: &[Arc<[u8]>]) -> anyhow::Result<()> {
         if !self.names.is_plain() && path == "records.json" {
             // Renaming its URLs needs the whole document.
@@ -474,12 +488,13 @@ impl Sink for Publisher<'_> {
         }
         let passed: Vec<Passed> = parts
             .iter()
-            .map(|part| self.pass(&path, part, None))
+            .enumerate()
+            .map(|(index, part)| self.pass(&path, index, part))
             .collect();
         let published_parts: Vec<Arc<[u8]>> = passed.iter().map(|p| p.contents.clone()).collect();
         let size = published_parts.iter().map(|p| p.len() as u64).sum();
         let published_path = self.names.rename(&path).into_owned();
-        self.note(&path, &published_path, size, passed, None);
+        self.note(&path, &published_path, size, passed, parts);
         self.sink.put_parts(published_path, &published_parts)
     }
 }
@@ -804,7 +819,7 @@ mod tests {
             let (scan, _) = links::scan(path, html, &Names::Plain, None).unwrap();
             let page = found.intern(path);
             found.outputs.insert(page);
-            let record = Arc::new(found.record(&[scan]));
+            let record = Arc::new(found.record(&scan));
             found.pages.insert(page, record);
         }
         let broken = verify(&found);

@@ -72,22 +72,52 @@ enum Made {
     Parts { path: String, parts: Vec<Arc<[u8]>> },
 }
 
-/// Keeps every file in memory, for `serve`.
+/// A file as its parts, in order: one for most files, many for the largest.
+pub type Parts = Vec<Arc<[u8]>>;
+
+/// Keeps every file in memory, for `serve`; a file that came in parts stays in parts, so a
+/// rebuild neither joins nor copies the parts it reused.
 #[derive(Default)]
-pub struct InMemory(Mutex<Vec<OutputFile>>);
+pub struct InMemory(Mutex<Vec<(String, Parts)>>);
 
 impl InMemory {
-    /// The files, sorted by path.
-    pub fn into_files(self) -> Vec<OutputFile> {
+    /// The files, sorted by path, with their parts.
+    pub fn into_parts(self) -> Vec<(String, Parts)> {
         let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files.sort_by(|a, b| a.0.cmp(&b.0));
         files
+    }
+
+    /// The files, sorted by path, each joined into one.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        self.into_parts()
+            .into_iter()
+            .map(|(path, parts)| OutputFile {
+                contents: match <[_; 1]>::try_from(parts) {
+                    Ok([whole]) => whole,
+                    Err(parts) => Arc::from(parts.concat()),
+                },
+                path,
+            })
+            .collect()
+    }
+
+    fn push(&self, path: String, parts: Parts) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path, parts));
     }
 }
 
 impl Sink for InMemory {
     fn put(&self, file: OutputFile) -> anyhow::Result<()> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        self.push(file.path, vec![file.contents]);
+        Ok(())
+    }
+
+    fn put_parts(&self, path: String, parts: &[Arc<[u8]>]) -> anyhow::Result<()> {
+        self.push(path, parts.to_vec());
         Ok(())
     }
 }

@@ -83,7 +83,7 @@ impl LiveSite {
                     .map(|(stage, time)| format!("{stage} {:.0} ms", time.as_secs_f64() * 1000.0))
                     .collect::<Vec<_>>()
                     .join(", "),
-                site: Arc::new(MemorySite::new(files.into_files(), &outcome.static_files)),
+                site: Arc::new(MemorySite::new(files.into_parts(), &outcome.static_files)),
                 warnings: outcome.diagnostics,
                 sources: project.sources,
                 reparsed: outcome.reparsed,
@@ -120,8 +120,8 @@ pub fn change_between(old: &MemorySite, new: &MemorySite) -> Change {
 /// Every output file's bytes, for comparing a rebuilt site with a fresh build.
 pub fn contents(site: &MemorySite) -> BTreeMap<String, Vec<u8>> {
     let mut all: BTreeMap<String, Vec<u8>> = site
-        .files()
-        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .paths()
+        .filter_map(|p| Some((p.to_string(), site.file(p)?.into_owned())))
         .collect();
     let statics: HashMap<&str, &Path> = site.statics().collect();
     for (path, source) in statics {
