@@ -100,6 +100,18 @@ fn apply_random_edit(project: &TestProject, rng: &mut Rng, step: usize) -> Strin
             project.write("content/training/m.md", &format!("---\ntitle: Module {step}\naudience: [makers]\nduration: {}\nlevel: beginner\ntasks: [TP-01]\n---\nBody.\n", 5 + rng.below(10)));
             "write module".into()
         }
+        9 if rng.below(2) == 0 => {
+            // An attachment rewritten in place, at the same size: its digest must follow.
+            project.write(
+                "content/evidence/att.md",
+                "---\ntask: TP-01\nstatus: done\nowner: X\ncollected: 2026-03-01\nattachments: [proof.csv]\n---\n",
+            );
+            project.write(
+                "content/evidence/proof.csv",
+                &format!("proof {}\n", step % 10),
+            );
+            "rewrite attachment".into()
+        }
         10 => {
             // A second article: the all-appendices page gets parts of its own.
             project.write(

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::diagnostics::{self, Diagnostic, Sources};
-use crate::load::load_project;
+use crate::load::{FileCache, load_project_cached};
 use crate::pipeline::{self, Caches};
 use crate::render::InMemory;
 use crate::write::MemorySite;
@@ -48,6 +48,7 @@ impl Failed {
 pub struct LiveSite {
     root: PathBuf,
     as_of: Option<NaiveDate>,
+    files: FileCache,
     caches: Caches,
 }
 
@@ -56,14 +57,24 @@ impl LiveSite {
         LiveSite {
             root: root.to_path_buf(),
             as_of,
+            files: FileCache::default(),
             caches: Caches::default(),
         }
     }
 
-    /// Loads the project again and rebuilds it, re-parsing only changed files.
+    /// Makes the next rebuild read `changed` (paths the watcher reported) again, whatever
+    /// their stamps say.
+    pub fn forget(&mut self, changed: &[PathBuf]) {
+        for path in changed {
+            self.files.forget(path);
+        }
+    }
+
+    /// Loads the project again and rebuilds it, reading and re-parsing only changed files.
     pub fn rebuild(&mut self) -> anyhow::Result<Result<Rebuilt, Failed>> {
         let started = std::time::Instant::now();
-        let (mut project, load_diagnostics) = load_project(&self.root)?;
+        let (mut project, load_diagnostics) =
+            load_project_cached(&self.root, Some(&mut self.files))?;
         // The preview is served over HTTP from memory: always plain `.html` pages.
         project.config.target = crate::config::Target::Default;
         let loaded = started.elapsed();
