@@ -87,7 +87,8 @@ impl LiveSite {
             &files,
         )?;
         let has_errors = diagnostics::count_errors(&outcome.diagnostics) > 0;
-        Ok(match outcome.site {
+        let sources = std::mem::take(&mut project.sources);
+        let result = match outcome.site {
             Some(_) if !has_errors => Ok(Rebuilt {
                 timings: std::iter::once(("load", loaded))
                     .chain(outcome.timings.stages.iter().copied())
@@ -96,16 +97,27 @@ impl LiveSite {
                     .join(", "),
                 site: Arc::new(MemorySite::new(files.into_parts(), &outcome.static_files)),
                 warnings: outcome.diagnostics,
-                sources: project.sources,
+                sources,
                 reparsed: outcome.reparsed,
                 rendered: self.caches.rendered(),
             }),
             _ => Err(Failed {
                 diagnostics: outcome.diagnostics,
-                sources: project.sources,
+                sources,
             }),
-        })
+        };
+        drop_later((outcome.site, project));
+        Ok(result)
     }
+}
+
+/// Frees `value` on another thread: a site is millions of small allocations, which take
+/// tens of milliseconds to free, and the browsers' reload need not wait for that.
+pub(super) fn drop_later<T: Send + 'static>(value: T) {
+    // Should the system refuse a thread, the closure, and the value with it, drops here.
+    let _ = std::thread::Builder::new()
+        .name("ppdocs-drop".into())
+        .spawn(move || drop(value));
 }
 
 /// What changed between two builds, to tell browsers how to refresh.

@@ -161,7 +161,7 @@ fn apply(
                     return None;
                 };
                 let change = change_between(&site, &rebuilt.site);
-                *site = rebuilt.site;
+                live::drop_later(std::mem::replace(&mut *site, rebuilt.site));
                 change
             };
             let had_error = shared
