@@ -185,8 +185,16 @@ fn an_unchanged_rebuild_parses_nothing_and_an_edit_parses_one_file() {
     let rebuilt = live.rebuild().unwrap().ok().unwrap();
     assert_eq!(rebuilt.reparsed, 1);
     // The article, its sections and their appendices, and the pages that list the whole
-    // site render again; the reference page and the six training modules do not.
-    assert_eq!(rebuilt.rendered, first.rendered - 7);
+    // site and show the record's owner render again; the reference page, the six training
+    // modules, the appendix index and the training hub do not.
+    assert_eq!(rebuilt.rendered, first.rendered - 9);
+    for listing in ["appendix/index.html", "training/index.html"] {
+        let (a, b) = (
+            first.site.file(listing).unwrap(),
+            rebuilt.site.file(listing).unwrap(),
+        );
+        assert_eq!(a.as_ptr(), b.as_ptr(), "{listing} is reused");
+    }
 }
 
 #[test]
@@ -316,4 +324,38 @@ fn links_in_reused_and_rerendered_parts_of_the_all_appendices_page_are_checked()
         &mut live,
         "../../guide/index.html#the-fields"
     ));
+}
+
+#[test]
+fn a_prose_edit_reuses_the_pages_that_list_the_whole_site_and_a_status_change_does_not() {
+    let project = TestProject::example();
+    let mut live = LiveSite::new(&project.root, chrono::NaiveDate::from_ymd_opt(2026, 11, 28));
+    let first = live.rebuild().unwrap().ok().unwrap();
+    let article = "content/security-checklist.md";
+    let text = project.read(article);
+    project.write(article, &format!("{text}\nOne more paragraph of prose.\n"));
+    let second = live.rebuild().unwrap().ok().unwrap();
+    let same_bytes = |a: &ppdocs::serve::Rebuilt, b: &ppdocs::serve::Rebuilt, path: &str| {
+        let (a, b) = (a.site.file(path).unwrap(), b.site.file(path).unwrap());
+        (a.as_ptr() == b.as_ptr(), a == b)
+    };
+    for listing in ["index.html", "appendix/index.html", "training/index.html"] {
+        assert_eq!(
+            same_bytes(&first, &second, listing),
+            (true, true),
+            "{listing}"
+        );
+    }
+    assert!(!same_bytes(&first, &second, "security-checklist/index.html").1);
+
+    // A record's status shows on the dashboard: it renders again.
+    let record = "content/evidence/threat-protection/tp-02-sentinel-analytics-rules.md";
+    let text = project.read(record);
+    assert!(
+        text.contains("status: done"),
+        "the example's record is done"
+    );
+    project.write(record, &text.replace("status: done", "status: in-progress"));
+    let third = live.rebuild().unwrap().ok().unwrap();
+    assert_eq!(same_bytes(&second, &third, "index.html"), (false, false));
 }

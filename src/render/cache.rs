@@ -1,14 +1,16 @@
 //! Which pages a rebuild must render again. Each page that shows one article, module or
 //! plain page gets a fingerprint of everything it shows; while it is unchanged the page's
-//! previous bytes are reused. Pages that list the whole site (dashboard, appendix index
-//! and all-appendices page, framework appendices, training hub, records) always render,
-//! and any change to what every page shares (settings, navigation, theme) renders all.
+//! previous bytes are reused. Pages that list the whole site are reused while their
+//! template context is equal (dashboard, appendix index, framework appendices, training
+//! hub) or assembled from cached parts (all appendices, records); any change to what every
+//! page shares (settings, navigation, theme) renders all.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
+use tera::Context;
 
 use super::records::Chunk;
 use crate::load::Theme;
@@ -16,6 +18,9 @@ use crate::site::Site;
 
 /// Rendered HTML with the fingerprint of what it shows.
 type Fragment = (u64, Arc<str>);
+
+/// A page that lists the whole site: the context it was rendered from, and its bytes.
+type Listing = (Context, Arc<[u8]>);
 
 /// Pages of the previous build, by output path, with the fingerprint they were built from,
 /// and the appendices of the all-appendices page, by position.
@@ -27,6 +32,8 @@ pub struct RenderCache {
     appendices: Mutex<Vec<Option<Fragment>>>,
     /// Each article's part of `records.json` and `records.csv`, by article.
     records: Vec<(u64, Chunk)>,
+    /// Pages that list the whole site, by path, with the context they were rendered from.
+    listings: Mutex<HashMap<String, Listing>>,
     rendered: usize,
 }
 
@@ -43,12 +50,33 @@ impl RenderCache {
             self.pages.clear();
             self.appendices_mut().clear();
             self.records.clear();
+            self.listings_mut().clear();
             self.shared = shared;
         }
     }
 
     fn appendices_mut(&mut self) -> &mut Vec<Option<Fragment>> {
         self.appendices.get_mut().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn listings_mut(&mut self) -> &mut HashMap<String, Listing> {
+        self.listings.get_mut().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The page at `path` that lists the whole site, if rendered from an equal context.
+    /// Equal contexts render equal pages: the views they hold have fixed types and no
+    /// floating-point numbers, so Tera's equality (which would take `1.0` for `1`) is exact.
+    pub(super) fn listing(&self, path: &str, context: &Context) -> Option<Arc<[u8]>> {
+        let listings = self.listings.lock().unwrap_or_else(|e| e.into_inner());
+        match listings.get(path) {
+            Some((cached, bytes)) if cached == context => Some(bytes.clone()),
+            _ => None,
+        }
+    }
+
+    pub(super) fn store_listing(&self, path: String, context: Context, bytes: Arc<[u8]>) {
+        let mut listings = self.listings.lock().unwrap_or_else(|e| e.into_inner());
+        listings.insert(path, (context, bytes));
     }
 
     /// Article `article`'s records chunk, if made from the same inputs.

@@ -69,7 +69,12 @@ pub trait Sink: Sync {
 /// What a job made: a whole file, or a large one in parts for the sink to join.
 enum Made {
     Whole(OutputFile),
-    Parts { path: String, parts: Vec<Arc<[u8]>> },
+    /// A page that lists the whole site, taken from the cache: its context did not change.
+    Reused(OutputFile),
+    Parts {
+        path: String,
+        parts: Vec<Arc<[u8]>>,
+    },
 }
 
 /// A file as its parts, in order: one for most files, many for the largest.
@@ -200,6 +205,10 @@ fn render_each(
                 Ok(Made::Parts { path, parts }) => {
                     sink.put_parts(path, &parts)?;
                     Ok(Outcome::Rendered(None))
+                }
+                Ok(Made::Reused(file)) => {
+                    sink.put(file)?;
+                    Ok(Outcome::Reused)
                 }
                 Err(error) => Ok(Outcome::Failed(error)),
             }
@@ -341,6 +350,14 @@ fn fingerprint(site: &Site, job: &Job, articles: &[u64]) -> Option<u64> {
     }
 }
 
+/// Pages that list the whole site: `serve` reuses them while their context is unchanged.
+fn lists_whole_site(job: &Job) -> bool {
+    matches!(
+        job,
+        Job::Dashboard | Job::AppendixIndex | Job::FrameworkAppendix(_) | Job::TrainingHub
+    )
+}
+
 /// The output path of a page that may come from the cache.
 fn job_path(site: &Site, job: &Job) -> Option<String> {
     match *job {
@@ -437,6 +454,10 @@ fn render_job(
             )
         }
     };
+    let listing = cache.filter(|_| lists_whole_site(job)).map(|(c, _)| c);
+    if let Some(contents) = listing.and_then(|cache| cache.listing(&path, &context)) {
+        return Ok(Made::Reused(OutputFile { path, contents }));
+    }
     let html = tera
         .render(template, &context)
         .map_err(|err| template_error(&site.config.theme, err))?;
@@ -445,11 +466,11 @@ fn render_job(
         (Job::NotFound, Some(base)) => base.clone(),
         _ => urls::root_prefix(&path),
     };
-    let html = html.replace(ROOT_PLACEHOLDER, &root);
-    Ok(Made::Whole(OutputFile {
-        path,
-        contents: Arc::from(html.into_bytes()),
-    }))
+    let contents: Arc<[u8]> = Arc::from(html.replace(ROOT_PLACEHOLDER, &root).into_bytes());
+    if let Some(cache) = listing {
+        cache.store_listing(path.clone(), context, contents.clone());
+    }
+    Ok(Made::Whole(OutputFile { path, contents }))
 }
 
 /// What every template sees as `site`.
