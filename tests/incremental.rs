@@ -327,7 +327,7 @@ fn links_in_reused_and_rerendered_parts_of_the_all_appendices_page_are_checked()
 }
 
 #[test]
-fn a_prose_edit_reuses_the_pages_that_list_the_whole_site_and_a_status_change_does_not() {
+fn a_prose_edit_reuses_what_lists_the_whole_site_and_a_status_change_does_not() {
     let project = TestProject::example();
     let mut live = LiveSite::new(&project.root, chrono::NaiveDate::from_ymd_opt(2026, 11, 28));
     let first = live.rebuild().unwrap().ok().unwrap();
@@ -339,7 +339,12 @@ fn a_prose_edit_reuses_the_pages_that_list_the_whole_site_and_a_status_change_do
         let (a, b) = (a.site.file(path).unwrap(), b.site.file(path).unwrap());
         (a.as_ptr() == b.as_ptr(), a == b)
     };
-    for listing in ["index.html", "appendix/index.html", "training/index.html"] {
+    for listing in [
+        "index.html",
+        "appendix/index.html",
+        "training/index.html",
+        "assets/search-index.js",
+    ] {
         assert_eq!(
             same_bytes(&first, &second, listing),
             (true, true),
@@ -348,7 +353,7 @@ fn a_prose_edit_reuses_the_pages_that_list_the_whole_site_and_a_status_change_do
     }
     assert!(!same_bytes(&first, &second, "security-checklist/index.html").1);
 
-    // A record's status shows on the dashboard: it renders again.
+    // A record's status shows on the dashboard and in the search index: both are made again.
     let record = "content/evidence/threat-protection/tp-02-sentinel-analytics-rules.md";
     let text = project.read(record);
     assert!(
@@ -357,5 +362,11 @@ fn a_prose_edit_reuses_the_pages_that_list_the_whole_site_and_a_status_change_do
     );
     project.write(record, &text.replace("status: done", "status: in-progress"));
     let third = live.rebuild().unwrap().ok().unwrap();
-    assert_eq!(same_bytes(&second, &third, "index.html"), (false, false));
+    for listing in ["index.html", "assets/search-index.js"] {
+        assert_eq!(
+            same_bytes(&second, &third, listing),
+            (false, false),
+            "{listing}"
+        );
+    }
 }

@@ -70,7 +70,7 @@ impl Names {
 }
 
 /// What `serve` keeps between rebuilds: each page's links and ids as recorded (part by part
-/// for pages made of parts), and the strings they are interned in. A page or part reused
+/// for pages made of parts), the strings they are interned in, and the search index. A page or part reused
 /// from the render cache (the same bytes) is neither scanned nor recorded again; its links
 /// are still checked on every rebuild.
 #[derive(Default)]
@@ -82,6 +82,8 @@ struct Recorded {
     /// By rendered path and part (0 for a page in one piece): the part's bytes (compared by
     /// pointer, as the render cache hands back the same allocation) and its record.
     parts: HashMap<(String, usize), RecordedPart>,
+    /// The last search index, with the hash of its entries.
+    search_index: Option<search::HashedIndex>,
 }
 
 /// A part's bytes as rendered, and its record.
@@ -125,7 +127,7 @@ pub struct Publisher<'a> {
     sources: &'a Sources,
     sink: &'a dyn Sink,
     names: Names,
-    search_index: Vec<u8>,
+    search_index: Arc<[u8]>,
     found: Mutex<Found>,
     cache: Option<&'a ScanCache>,
 }
@@ -219,7 +221,17 @@ impl<'a> Publisher<'a> {
             Target::Sharepoint => Names::SharePoint(site.config.sharepoint.page_extension.clone()),
             _ => Names::Plain,
         };
-        let search_index = search::index_js(site, &|url| rename_url(url, &page_names));
+        let publish_url = |url: &str| rename_url(url, &page_names);
+        let search_index: Arc<[u8]> = match cache {
+            Some(cache) => {
+                let mut recorded = cache.lock();
+                let index =
+                    search::index_js_reusing(site, &publish_url, recorded.search_index.take());
+                recorded.search_index = Some(index.clone());
+                index.1
+            }
+            None => Arc::from(search::index_js(site, &publish_url)),
+        };
         let names = match site.config.target {
             Target::GithubPages => {
                 // Every asset's content is known before any page is rendered, so pages can
@@ -270,7 +282,7 @@ impl<'a> Publisher<'a> {
         let index = std::mem::take(&mut self.search_index);
         self.put(OutputFile {
             path: search::INDEX_PATH.to_string(),
-            contents: Arc::from(index),
+            contents: index,
         })?;
         let Publisher {
             site,
