@@ -11,6 +11,7 @@ mod records;
 pub mod search;
 mod views;
 
+use cache::ContextSink;
 pub use cache::RenderCache;
 
 use std::ops::Range;
@@ -350,12 +351,27 @@ fn fingerprint(site: &Site, job: &Job, articles: &[u64]) -> Option<u64> {
     }
 }
 
-/// Pages that list the whole site: `serve` reuses them while their context is unchanged.
-fn lists_whole_site(job: &Job) -> bool {
-    matches!(
-        job,
-        Job::Dashboard | Job::AppendixIndex | Job::FrameworkAppendix(_) | Job::TrainingHub
-    )
+/// The output path of a page that lists the whole site (`serve` reuses one while its
+/// context is unchanged); `None` for other jobs.
+fn listing_path(site: &Site, job: &Job) -> Option<String> {
+    match *job {
+        Job::Dashboard => Some("index.html".to_string()),
+        Job::AppendixIndex => Some(APPENDIX_INDEX.to_string()),
+        Job::FrameworkAppendix(index) => Some(site.frameworks[index].output.clone()),
+        Job::TrainingHub => Some(urls::TRAINING_HUB.to_string()),
+        _ => None,
+    }
+}
+
+/// The context of a page that lists the whole site.
+fn fill_listing(site: &Site, job: &Job, context: &mut impl ContextSink) {
+    match *job {
+        Job::Dashboard => dashboard_context(site, context),
+        Job::AppendixIndex => appendix_index_context(site, context),
+        Job::FrameworkAppendix(index) => framework_appendix_context(site, index, context),
+        Job::TrainingHub => training_hub_context(site, context),
+        _ => {}
+    }
 }
 
 /// The output path of a page that may come from the cache.
@@ -381,6 +397,21 @@ fn render_job(
     chunks: &records::Chunks,
     cache: Option<(&RenderCache, &[u64])>,
 ) -> Result<Made, Diagnostic> {
+    // A page that lists the whole site is reused while its context's fingerprint is.
+    let listing = match (cache, listing_path(site, job)) {
+        (Some((cache, _)), Some(path)) => {
+            let mut hasher = cache::ContextHasher::default();
+            fill_listing(site, job, &mut hasher);
+            Some((cache, path, hasher.finish()))
+        }
+        _ => None,
+    };
+    if let Some((cache, path, fingerprint)) = &listing
+        && let Some(contents) = cache.listing(path, *fingerprint)
+    {
+        let path = path.clone();
+        return Ok(Made::Reused(OutputFile { path, contents }));
+    }
     let (template, path, context) = match *job {
         Job::RecordsJson => {
             return Ok(Made::Parts {
@@ -397,7 +428,7 @@ fn render_job(
         Job::Dashboard => (
             "index.html",
             "index.html".to_string(),
-            dashboard_context(site),
+            context_of(|c| fill_listing(site, job, c)),
         ),
         Job::NotFound => ("404.html", "404.html".to_string(), not_found_context(site)),
         Job::Page(index) => {
@@ -424,7 +455,7 @@ fn render_job(
         Job::AppendixIndex => (
             "appendix-index.html",
             APPENDIX_INDEX.to_string(),
-            appendix_index_context(site),
+            context_of(|c| fill_listing(site, job, c)),
         ),
         Job::AppendixAll => return all_appendices::render(tera, site, cache),
         Job::SectionAppendix { article, section } => {
@@ -438,7 +469,7 @@ fn render_job(
         Job::TrainingHub => (
             "training.html",
             urls::TRAINING_HUB.to_string(),
-            training_hub_context(site),
+            context_of(|c| fill_listing(site, job, c)),
         ),
         Job::Search => (
             "search.html",
@@ -450,14 +481,10 @@ fn render_job(
             (
                 "appendix-framework.html",
                 output,
-                framework_appendix_context(site, index),
+                context_of(|c| fill_listing(site, job, c)),
             )
         }
     };
-    let listing = cache.filter(|_| lists_whole_site(job)).map(|(c, _)| c);
-    if let Some(contents) = listing.and_then(|cache| cache.listing(&path, &context)) {
-        return Ok(Made::Reused(OutputFile { path, contents }));
-    }
     let html = tera
         .render(template, &context)
         .map_err(|err| template_error(&site.config.theme, err))?;
@@ -467,8 +494,8 @@ fn render_job(
         _ => urls::root_prefix(&path),
     };
     let contents: Arc<[u8]> = Arc::from(html.replace(ROOT_PLACEHOLDER, &root).into_bytes());
-    if let Some(cache) = listing {
-        cache.store_listing(path.clone(), context, contents.clone());
+    if let Some((cache, path, fingerprint)) = listing {
+        cache.store_listing(path, fingerprint, contents.clone());
     }
     Ok(Made::Whole(OutputFile { path, contents }))
 }
@@ -646,13 +673,24 @@ fn article_views(site: &Site) -> Vec<views::ArticleView<'_>> {
 /// The parts every page's context starts with.
 fn base_context(output: &str) -> Context {
     let mut context = Context::new();
-    context.insert("root", &urls::root_prefix(output));
-    context.insert("current_url", output);
+    fill_base(&mut context, output);
     context
 }
 
-fn dashboard_context(site: &Site) -> Context {
-    let mut context = base_context("index.html");
+fn fill_base(context: &mut impl ContextSink, output: &str) {
+    context.insert("root", &urls::root_prefix(output));
+    context.insert("current_url", output);
+}
+
+/// A new context filled by `fill`.
+fn context_of(fill: impl FnOnce(&mut Context)) -> Context {
+    let mut context = Context::new();
+    fill(&mut context);
+    context
+}
+
+fn dashboard_context(site: &Site, context: &mut impl ContextSink) {
+    fill_base(context, "index.html");
     context.insert("progress", &Progress::of(site, 0..site.tasks.len()));
     context.insert("articles", &article_views(site));
     context.insert("expired", &task_views(site, site.expired()));
@@ -665,7 +703,6 @@ fn dashboard_context(site: &Site) -> Context {
         context.insert("page", &page_view(home));
         context.insert("body", &plain_body(&home.parts));
     }
-    context
 }
 
 fn not_found_context(site: &Site) -> Context {
@@ -764,8 +801,8 @@ struct TagView<'a> {
     modules: usize,
 }
 
-fn training_hub_context(site: &Site) -> Context {
-    let mut context = base_context(urls::TRAINING_HUB);
+fn training_hub_context(site: &Site, context: &mut impl ContextSink) {
+    fill_base(context, urls::TRAINING_HUB);
     context.insert("in_training", &true);
     if let Some(intro) = &site.training_home {
         context.insert("page", &page_view(intro));
@@ -792,7 +829,6 @@ fn training_hub_context(site: &Site) -> Context {
         "breadcrumbs",
         &[DASHBOARD, Crumb::new("Training", urls::TRAINING_HUB)],
     );
-    context
 }
 
 fn search_context() -> Context {
@@ -813,7 +849,7 @@ pub const REPORT_FILE: &str = "compliance-report.html";
 pub fn render_report(site: &Site, theme: &Theme) -> Result<String, Diagnostic> {
     let (site_view, nav_view) = (SiteView::new(site), NavView::new(site));
     let tera = compile(theme, &site_view, &nav_view)?;
-    let mut context = dashboard_context(site);
+    let mut context = context_of(|c| dashboard_context(site, c));
     let mut printer = RecordPrinter::default();
     let sections: Vec<_> = site
         .articles
@@ -892,8 +928,8 @@ fn framework_summary(site: &Site, index: usize) -> FrameworkSummary<'_> {
     }
 }
 
-fn appendix_index_context(site: &Site) -> Context {
-    let mut context = base_context(APPENDIX_INDEX);
+fn appendix_index_context(site: &Site, context: &mut impl ContextSink) {
+    fill_base(context, APPENDIX_INDEX);
     context.insert("in_appendix", &true);
     context.insert("articles", &article_views(site));
     context.insert("frameworks", &framework_summaries(site));
@@ -901,7 +937,6 @@ fn appendix_index_context(site: &Site) -> Context {
         "breadcrumbs",
         &[DASHBOARD, Crumb::new("Compliance records", APPENDIX_INDEX)],
     );
-    context
 }
 
 #[derive(Serialize)]
@@ -1011,9 +1046,9 @@ fn framework_appendix<'a>(
     }
 }
 
-fn framework_appendix_context(site: &Site, index: usize) -> Context {
+fn framework_appendix_context(site: &Site, index: usize, context: &mut impl ContextSink) {
     let framework = &site.frameworks[index];
-    let mut context = base_context(&framework.output);
+    fill_base(context, &framework.output);
     context.insert("in_appendix", &true);
     let number = appendix_number(site.section_count() + index);
     let mut printer = RecordPrinter::default();
@@ -1025,7 +1060,6 @@ fn framework_appendix_context(site: &Site, index: usize) -> Context {
         "framework",
         &framework_appendix(site, index, number, &mut printer),
     );
-    context
 }
 
 /// A body without checklists, as one HTML string.
