@@ -6,7 +6,7 @@
 //! output so large files never sit in memory.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -109,9 +109,89 @@ pub struct Project {
     pub sources: Sources,
 }
 
+/// What `serve` keeps of the files it read, so a rebuild reads only files that changed: each
+/// text file's text and each attachment's digest, with the stamp of the file they came from.
+/// A file whose size, times, inode or device differ, or that the watcher named, is read again.
+#[derive(Default)]
+pub struct FileCache {
+    /// The project root the files were read under (canonical).
+    root: PathBuf,
+    texts: HashMap<PathBuf, (Stamp, Arc<str>)>,
+    digests: HashMap<PathBuf, (Stamp, Digest)>,
+}
+
+impl FileCache {
+    /// Forgets `changed` (an absolute path the watcher reported) and everything under it:
+    /// a write within the file system's timestamp granularity may leave the stamp as it was.
+    pub fn forget(&mut self, changed: &Path) {
+        let relative = changed.strip_prefix(&self.root).unwrap_or(changed);
+        self.texts.retain(|path, _| !path.starts_with(relative));
+        self.digests
+            .retain(|source, _| !source.starts_with(changed));
+    }
+}
+
+/// What identifies one version of a file without reading it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    /// The change time, inode and device (Unix): a write always moves the change time, and
+    /// a file replaced by a rename has another inode.
+    #[cfg(unix)]
+    changed: (i64, i64, u64, u64),
+}
+
+/// How long before a load a file must have last changed for its stamp to be trusted: file
+/// times are coarse (a tick of a few milliseconds), so a file written again within the tick
+/// of its read could keep its stamp (the "racy clean" problem git has).
+const SETTLE_TIME: std::time::Duration = std::time::Duration::from_millis(50);
+
+impl Stamp {
+    /// Whether the file last changed well before `load_started`, so any later write gets
+    /// another stamp.
+    fn is_settled(&self, load_started: std::time::SystemTime) -> bool {
+        #[cfg(unix)]
+        let last_change = {
+            let (seconds, nanos) = (self.changed.0, self.changed.1);
+            u64::try_from(seconds).ok().map(|seconds| {
+                std::time::UNIX_EPOCH
+                    + std::time::Duration::new(seconds, u32::try_from(nanos).unwrap_or(0))
+            })
+        };
+        #[cfg(not(unix))]
+        let last_change = self.modified;
+        last_change.is_some_and(|changed| changed + SETTLE_TIME < load_started)
+    }
+
+    fn of(metadata: &fs::Metadata) -> Self {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        Stamp {
+            len: metadata.len(),
+            modified: metadata.modified().ok(),
+            #[cfg(unix)]
+            changed: (
+                metadata.ctime(),
+                metadata.ctime_nsec(),
+                metadata.ino(),
+                metadata.dev(),
+            ),
+        }
+    }
+}
+
 /// Loads the project at `root`. Environment failures (no such folder) are `Err`; problems
 /// with the project's files come back as diagnostics beside a best-effort project.
 pub fn load_project(root: &Path) -> anyhow::Result<(Project, Vec<Diagnostic>)> {
+    load_project_cached(root, None)
+}
+
+/// [`load_project`], reusing what `cache` holds of files that did not change (`serve`).
+pub fn load_project_cached(
+    root: &Path,
+    cache: Option<&mut FileCache>,
+) -> anyhow::Result<(Project, Vec<Diagnostic>)> {
     if !root.is_dir() {
         bail!("project root {} is not a directory", root.display());
     }
@@ -134,7 +214,16 @@ pub fn load_project(root: &Path) -> anyhow::Result<(Project, Vec<Diagnostic>)> {
         Config::default()
     };
 
-    let (mut content, static_files) = read_content(&root, &mut diagnostics, &mut sources);
+    let cache = cache.map(|cache| {
+        if cache.root != root {
+            *cache = FileCache {
+                root: root.clone(),
+                ..FileCache::default()
+            };
+        }
+        cache
+    });
+    let (mut content, static_files) = read_content(&root, &mut diagnostics, &mut sources, cache);
     for file in &content {
         sources.insert(file.path.clone(), file.text.clone());
     }
@@ -189,6 +278,7 @@ fn read_content(
     root: &Path,
     diagnostics: &mut Vec<Diagnostic>,
     sources: &mut Sources,
+    cache: Option<&mut FileCache>,
 ) -> (Vec<ContentFile>, Vec<StaticFile>) {
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
@@ -204,6 +294,7 @@ fn read_content(
         return (Vec::new(), Vec::new());
     }
 
+    let started = std::time::SystemTime::now();
     let mut texts = Vec::new();
     let mut static_files = Vec::new();
     let walker = walkdir::WalkDir::new(&content_dir)
@@ -240,7 +331,8 @@ fn read_content(
         }
     }
 
-    let static_files = static_files
+    let cached = cache.as_deref();
+    let static_files: Vec<(StaticFile, Option<Stamp>)> = static_files
         .into_par_iter()
         .map(|(rel, output, source)| {
             let is_attachment = rel.starts_with(EVIDENCE_DIR);
@@ -250,28 +342,48 @@ fn read_content(
             } else {
                 root.to_path_buf()
             };
-            StaticFile {
+            let (digest, stamp) = if is_attachment {
+                cached_digest(&source, cached)
+            } else {
+                (None, None)
+            };
+            let file = StaticFile {
                 outside_project: source
                     .canonicalize()
                     .map_or(true, |real| !real.starts_with(&allowed)),
-                digest: if is_attachment {
-                    digest(&source).ok()
-                } else {
-                    None
-                },
+                digest,
                 output,
                 source,
-            }
+            };
+            (file, stamp)
         })
         .collect();
-    let results: Vec<Result<ContentFile, Box<Unreadable>>> = texts
+    let results: Vec<Result<(ContentFile, Stamp), Box<Unreadable>>> = texts
         .into_par_iter()
-        .map(|rel| read_text(root, rel))
+        .map(|rel| read_text(root, rel, cached))
         .collect();
+    if let Some(cache) = cache {
+        // Only files that are still there, as read now, and settled before this load began.
+        let settled = |stamp: &Stamp| stamp.is_settled(started);
+        cache.digests = static_files
+            .iter()
+            .filter_map(|(file, stamp)| {
+                Some((file.source.clone(), ((*stamp)?, file.digest.clone()?)))
+            })
+            .filter(|(_, (stamp, _))| settled(stamp))
+            .collect();
+        cache.texts = results
+            .iter()
+            .flatten()
+            .filter(|(_, stamp)| settled(stamp))
+            .map(|(file, stamp)| (file.path.clone(), (*stamp, file.text.clone())))
+            .collect();
+    }
+    let static_files = static_files.into_iter().map(|(file, _)| file).collect();
     let mut content = Vec::with_capacity(results.len());
     for result in results {
         match result {
-            Ok(file) => content.push(file),
+            Ok((file, _)) => content.push(file),
             Err(unreadable) => {
                 if let Some((path, text)) = unreadable.lossy {
                     sources.insert(path, text);
@@ -301,6 +413,23 @@ fn text_kind(rel: &Path) -> Option<ContentKind> {
         Some(ContentKind::Training)
     } else {
         Some(ContentKind::Page)
+    }
+}
+
+/// An attachment's digest, from `cache` while the file's stamp is unchanged, with the stamp
+/// it was made under (`None` when the file could not be read).
+fn cached_digest(source: &Path, cache: Option<&FileCache>) -> (Option<Digest>, Option<Stamp>) {
+    let Ok(stamp) = fs::metadata(source).map(|m| Stamp::of(&m)) else {
+        return (None, None);
+    };
+    if let Some((cached, digest)) = cache.and_then(|c| c.digests.get(source))
+        && *cached == stamp
+    {
+        return (Some(digest.clone()), Some(stamp));
+    }
+    match digest(source) {
+        Ok(digest) => (Some(digest), Some(stamp)),
+        Err(_) => (None, None),
     }
 }
 
@@ -370,7 +499,13 @@ fn read_root_text(path: &Path) -> anyhow::Result<String> {
     String::from_utf8(bytes).with_context(|| format!("{} is not valid UTF-8", path.display()))
 }
 
-fn read_text(root: &Path, rel: PathBuf) -> Result<ContentFile, Box<Unreadable>> {
+/// Reads a text file under `content/`, or takes its text from `cache` while its stamp is
+/// unchanged; with the stamp it was read under.
+fn read_text(
+    root: &Path,
+    rel: PathBuf,
+    cache: Option<&FileCache>,
+) -> Result<(ContentFile, Stamp), Box<Unreadable>> {
     let abs = root.join(&rel);
     let unreadable = |err: std::io::Error| {
         Diagnostic::error(
@@ -393,7 +528,23 @@ fn read_text(root: &Path, rel: PathBuf) -> Result<ContentFile, Box<Unreadable>> 
         .in_file(&rel)
         .with_help("split the page into several files")
     };
-    let size = fs::metadata(&abs).map_err(unreadable)?.len();
+    let metadata = fs::metadata(&abs).map_err(unreadable)?;
+    let stamp = Stamp::of(&metadata);
+    let kind = text_kind(&rel).unwrap_or(ContentKind::Page);
+    if let Some((cached, text)) = cache.and_then(|c| c.texts.get(&rel))
+        && *cached == stamp
+    {
+        let text = text.clone();
+        return Ok((
+            ContentFile {
+                path: rel,
+                text,
+                kind,
+            },
+            stamp,
+        ));
+    }
+    let size = metadata.len();
     if size > MAX_CONTENT_FILE_BYTES {
         return Err(too_large(size).into());
     }
@@ -429,12 +580,12 @@ fn read_text(root: &Path, rel: PathBuf) -> Result<ContentFile, Box<Unreadable>> 
         Some(rest) => rest.to_string(),
         None => text,
     };
-    let kind = text_kind(&rel).unwrap_or(ContentKind::Page);
-    Ok(ContentFile {
+    let file = ContentFile {
         path: rel,
         text: Arc::from(text),
         kind,
-    })
+    };
+    Ok((file, stamp))
 }
 
 /// Hidden files and the temporary files editors leave beside the ones they save.
@@ -574,6 +725,57 @@ fn available_themes(root: &Path) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn text_of(project: &Project, path: &str) -> String {
+        let file = project.content.iter().find(|f| f.path == Path::new(path));
+        file.map(|f| f.text.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_cached_file_is_reused_only_while_unchanged_settled_and_unnamed_by_the_watcher() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        fs::create_dir_all(root.join("content/evidence")).unwrap();
+        fs::write(root.join("content/a.md"), "# A\n").unwrap();
+        fs::write(root.join("content/b.md"), "# B\n").unwrap();
+        fs::write(root.join("content/evidence/proof.txt"), "proof").unwrap();
+        std::thread::sleep(SETTLE_TIME * 2);
+        let mut cache = FileCache::default();
+        load_project_cached(&root, Some(&mut cache)).unwrap();
+        // Stands for writes a stamp could not tell apart: only a reused entry shows it.
+        for (_, text) in cache.texts.values_mut() {
+            *text = Arc::from("stale");
+        }
+        for (_, digest) in cache.digests.values_mut() {
+            digest.sha256 = "stale".to_string();
+        }
+        let (project, _) = load_project_cached(&root, Some(&mut cache)).unwrap();
+        assert_eq!(text_of(&project, "content/a.md"), "stale");
+        assert_eq!(
+            project.static_files[0].digest.as_ref().unwrap().sha256,
+            "stale"
+        );
+
+        // A changed file is read again, and not kept while it may still change in its tick.
+        fs::write(root.join("content/b.md"), "# Bee\n").unwrap();
+        let (project, _) = load_project_cached(&root, Some(&mut cache)).unwrap();
+        assert_eq!(text_of(&project, "content/b.md"), "# Bee\n");
+        assert_eq!(text_of(&project, "content/a.md"), "stale");
+        assert!(!cache.texts.contains_key(Path::new("content/b.md")));
+
+        // What the watcher names is read again whatever its stamp.
+        cache.forget(&root.join("content/a.md"));
+        cache.forget(&root.join("content/evidence"));
+        let (project, _) = load_project_cached(&root, Some(&mut cache)).unwrap();
+        assert_eq!(text_of(&project, "content/a.md"), "# A\n");
+        let digest = project.static_files[0].digest.as_ref().unwrap();
+        assert_eq!(digest.sha256, digest_of("proof"));
+    }
+
+    fn digest_of(text: &str) -> String {
+        use sha2::Digest as _;
+        hex(&sha2::Sha256::digest(text.as_bytes()))
+    }
 
     #[test]
     fn editor_leftovers_are_ignored() {

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -112,7 +113,8 @@ pub struct TextChange {
 /// An evidence record linked to its tasks and attachments.
 #[derive(Clone, Debug, Hash)]
 pub struct Record {
-    pub evidence: EvidenceRecord,
+    /// Shared with `serve`'s parse cache, which hands it to every rebuild.
+    pub evidence: Arc<EvidenceRecord>,
     /// Indices into [`Site::tasks`].
     pub tasks: Vec<usize>,
     pub attachments: Vec<Attachment>,
@@ -241,7 +243,8 @@ impl Article {
 /// Every content page, with the article or training module it is (if it is one).
 #[derive(Clone, Debug)]
 pub struct Page {
-    pub document: Document,
+    /// Shared with `serve`'s parse cache, which hands it to every rebuild.
+    pub document: Arc<Document>,
     pub article: Option<usize>,
     pub module: Option<usize>,
 }
@@ -253,9 +256,9 @@ pub struct Site {
     /// Every page but the home page, ordered by source path.
     pub pages: Vec<Page>,
     /// `content/index.md`: the dashboard's introduction, when present.
-    pub home: Option<Document>,
+    pub home: Option<Arc<Document>>,
     /// `content/training/index.md`: the training hub's introduction, when present.
-    pub training_home: Option<Document>,
+    pub training_home: Option<Arc<Document>>,
     pub modules: Vec<TrainingModule>,
     pub articles: Vec<Article>,
     pub tasks: Vec<Task>,
@@ -276,9 +279,9 @@ impl Site {
     pub fn documents(&self) -> impl Iterator<Item = &Document> {
         self.pages
             .iter()
-            .map(|p| &p.document)
-            .chain(self.home.as_ref())
-            .chain(self.training_home.as_ref())
+            .map(|p| &*p.document)
+            .chain(self.home.as_deref())
+            .chain(self.training_home.as_deref())
     }
 
     /// How many of `tasks` are in each status, in [`Status::ALL`] order.

@@ -5,6 +5,7 @@
 //! it was. Before anything is written, the output path is checked: ppdocs refuses to
 //! replace a folder it did not create, or one that holds the project.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Write};
@@ -15,7 +16,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use anyhow::{Context, bail};
 use rayon::prelude::*;
 
-use crate::render::{OutputFile, Sink};
+use crate::render::{OutputFile, Parts, Sink};
 
 /// Marks a directory as ppdocs output, which a later build may replace.
 pub const MARKER_FILE: &str = ".ppdocs-site";
@@ -26,29 +27,34 @@ const MARKER_TEXT: &str =
 /// user's output directory is never touched (and never gets live-reload scripts).
 #[derive(Debug, Default)]
 pub struct MemorySite {
-    files: HashMap<String, Arc<[u8]>>,
+    /// Each file as the parts it was rendered in (shared with the render cache).
+    files: HashMap<String, Parts>,
     /// Static files by output path, read from their source when requested.
     statics: HashMap<String, PathBuf>,
 }
 
 impl MemorySite {
-    pub fn new(files: Vec<OutputFile>, static_files: &[(String, PathBuf)]) -> Self {
+    pub fn new(files: Vec<(String, Parts)>, static_files: &[(String, PathBuf)]) -> Self {
         MemorySite {
-            files: files.into_iter().map(|f| (f.path, f.contents)).collect(),
+            files: files.into_iter().collect(),
             statics: static_files.iter().cloned().collect(),
         }
     }
 
-    pub fn file(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(|bytes| &bytes[..])
+    /// A file's bytes; a file kept in parts is joined.
+    pub fn file(&self, path: &str) -> Option<Cow<'_, [u8]>> {
+        self.files.get(path).map(|parts| match &parts[..] {
+            [whole] => Cow::Borrowed(&whole[..]),
+            parts => Cow::Owned(parts.concat()),
+        })
     }
 
     pub fn static_source(&self, path: &str) -> Option<&Path> {
         self.statics.get(path).map(PathBuf::as_path)
     }
 
-    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.files.iter().map(|(p, b)| (p.as_str(), &b[..]))
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
     }
 
     pub fn statics(&self) -> impl Iterator<Item = (&str, &Path)> {
@@ -60,11 +66,10 @@ impl MemorySite {
         let mut changed: Vec<String> = newer
             .files
             .iter()
-            // A page reused from the render cache is the same allocation: no byte compare.
-            .filter(|(path, bytes)| {
+            .filter(|(path, parts)| {
                 self.files
                     .get(*path)
-                    .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != *bytes)
+                    .is_none_or(|old| !same_bytes(old, parts))
             })
             .map(|(path, _)| path.clone())
             .chain(
@@ -89,6 +94,19 @@ impl MemorySite {
             .collect();
         changed.sort();
         changed
+    }
+}
+
+/// Whether two files in parts hold the same bytes. Parts reused from the render cache are
+/// the same allocations, so most are compared by pointer.
+fn same_bytes(a: &[Arc<[u8]>], b: &[Arc<[u8]>]) -> bool {
+    let same_cuts = a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.len() == b.len());
+    if same_cuts {
+        a.iter().zip(b).all(|(a, b)| Arc::ptr_eq(a, b) || a == b)
+    } else {
+        a.iter()
+            .flat_map(|p| p.iter())
+            .eq(b.iter().flat_map(|p| p.iter()))
     }
 }
 
@@ -470,6 +488,23 @@ mod tests {
             path: path.to_string(),
             contents: Arc::from(text.as_bytes()),
         }
+    }
+
+    fn in_parts(path: &str, parts: &[&str]) -> (String, Parts) {
+        let parts = parts.iter().map(|p| Arc::from(p.as_bytes())).collect();
+        (path.to_string(), parts)
+    }
+
+    #[test]
+    fn a_memory_site_joins_parts_and_compares_bytes_not_cuts() {
+        let old = MemorySite::new(vec![in_parts("all.html", &["ab", "cd"])], &[]);
+        assert_eq!(old.file("all.html").as_deref(), Some(&b"abcd"[..]));
+        let recut = MemorySite::new(vec![in_parts("all.html", &["a", "bcd"])], &[]);
+        assert!(old.changed_paths(&recut).is_empty());
+        let edited = MemorySite::new(vec![in_parts("all.html", &["ab", "cD"])], &[]);
+        assert_eq!(old.changed_paths(&edited), ["all.html"]);
+        let longer = MemorySite::new(vec![in_parts("all.html", &["ab", "c", "d!"])], &[]);
+        assert_eq!(old.changed_paths(&longer), ["all.html"]);
     }
 
     #[test]

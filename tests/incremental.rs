@@ -100,6 +100,18 @@ fn apply_random_edit(project: &TestProject, rng: &mut Rng, step: usize) -> Strin
             project.write("content/training/m.md", &format!("---\ntitle: Module {step}\naudience: [makers]\nduration: {}\nlevel: beginner\ntasks: [TP-01]\n---\nBody.\n", 5 + rng.below(10)));
             "write module".into()
         }
+        9 if rng.below(2) == 0 => {
+            // An attachment rewritten in place, at the same size: its digest must follow.
+            project.write(
+                "content/evidence/att.md",
+                "---\ntask: TP-01\nstatus: done\nowner: X\ncollected: 2026-03-01\nattachments: [proof.csv]\n---\n",
+            );
+            project.write(
+                "content/evidence/proof.csv",
+                &format!("proof {}\n", step % 10),
+            );
+            "rewrite attachment".into()
+        }
         10 => {
             // A second article: the all-appendices page gets parts of its own.
             project.write(
@@ -173,8 +185,16 @@ fn an_unchanged_rebuild_parses_nothing_and_an_edit_parses_one_file() {
     let rebuilt = live.rebuild().unwrap().ok().unwrap();
     assert_eq!(rebuilt.reparsed, 1);
     // The article, its sections and their appendices, and the pages that list the whole
-    // site render again; the reference page and the six training modules do not.
-    assert_eq!(rebuilt.rendered, first.rendered - 7);
+    // site and show the record's owner render again; the reference page, the six training
+    // modules, the appendix index and the training hub do not.
+    assert_eq!(rebuilt.rendered, first.rendered - 9);
+    for listing in ["appendix/index.html", "training/index.html"] {
+        let (a, b) = (
+            first.site.file(listing).unwrap(),
+            rebuilt.site.file(listing).unwrap(),
+        );
+        assert_eq!(a.as_ptr(), b.as_ptr(), "{listing} is reused");
+    }
 }
 
 #[test]
@@ -240,4 +260,113 @@ fn a_link_broken_by_editing_another_page_is_caught_though_its_page_is_reused() {
         "{:?}",
         failed.diagnostics
     );
+}
+
+#[test]
+fn links_in_reused_and_rerendered_parts_of_the_all_appendices_page_are_checked() {
+    let project = TestProject::empty();
+    let article = |task: &str| {
+        format!(
+            "# Checklist\n\n## Threat protection\n\n| Done? | Task |\n|---|---|\n| ✓ | {task} |\n"
+        )
+    };
+    project.write("content/checklist.md", &article("Track activity."));
+    project.write(
+        "content/second.md",
+        "# Second\n\n## Identity {prefix=ID}\n\n| Done? | Task |\n|---|---|\n| ✓ | Rotate keys. |\n",
+    );
+    let guide = "# Guide\n\n## The fields\n\nText.\n";
+    project.write("content/guide.md", guide);
+    // Every section's appendix links to the guide's heading.
+    let partial = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/partials/section-appendix.html"),
+    )
+    .unwrap();
+    project.write(
+        "themes/custom/templates/partials/section-appendix.html",
+        &format!("{partial}<a href=\"../../guide/index.html#the-fields\">fields</a>\n"),
+    );
+    project.write("ppdocs.toml", "theme = \"custom\"\n");
+    let mut live = LiveSite::new(&project.root, chrono::NaiveDate::from_ymd_opt(2026, 11, 28));
+    assert!(live.rebuild().unwrap().is_ok());
+    let broken_on_all_appendices = |live: &mut LiveSite, href: &str| {
+        let failed = live
+            .rebuild()
+            .unwrap()
+            .err()
+            .expect("the broken link fails the rebuild");
+        failed.diagnostics.iter().any(|d| {
+            d.message
+                .contains(&format!("`{href}` on appendix/all/index.html"))
+        })
+    };
+
+    // Only the guide changed: every part is reused, and their links now lead nowhere.
+    project.write("content/guide.md", "# Guide\n\n## Fields\n\nText.\n");
+    assert!(broken_on_all_appendices(
+        &mut live,
+        "../../guide/index.html#the-fields"
+    ));
+    project.write("content/guide.md", guide);
+    assert!(live.rebuild().unwrap().is_ok(), "fixing it recovers");
+
+    // A part rendered again is scanned again.
+    project.write(
+        "content/checklist.md",
+        &article("Track activity <a href=\"#nowhere\">here</a>."),
+    );
+    assert!(broken_on_all_appendices(&mut live, "#nowhere"));
+    project.write("content/checklist.md", &article("Track all activity."));
+    assert!(live.rebuild().unwrap().is_ok());
+    std::fs::remove_file(project.root.join("content/guide.md")).unwrap();
+    assert!(broken_on_all_appendices(
+        &mut live,
+        "../../guide/index.html#the-fields"
+    ));
+}
+
+#[test]
+fn a_prose_edit_reuses_what_lists_the_whole_site_and_a_status_change_does_not() {
+    let project = TestProject::example();
+    let mut live = LiveSite::new(&project.root, chrono::NaiveDate::from_ymd_opt(2026, 11, 28));
+    let first = live.rebuild().unwrap().ok().unwrap();
+    let article = "content/security-checklist.md";
+    let text = project.read(article);
+    project.write(article, &format!("{text}\nOne more paragraph of prose.\n"));
+    let second = live.rebuild().unwrap().ok().unwrap();
+    let same_bytes = |a: &ppdocs::serve::Rebuilt, b: &ppdocs::serve::Rebuilt, path: &str| {
+        let (a, b) = (a.site.file(path).unwrap(), b.site.file(path).unwrap());
+        (a.as_ptr() == b.as_ptr(), a == b)
+    };
+    for listing in [
+        "index.html",
+        "appendix/index.html",
+        "training/index.html",
+        "assets/search-index.js",
+    ] {
+        assert_eq!(
+            same_bytes(&first, &second, listing),
+            (true, true),
+            "{listing}"
+        );
+    }
+    assert!(!same_bytes(&first, &second, "security-checklist/index.html").1);
+
+    // A record's status shows on the dashboard and in the search index: both are made again.
+    let record = "content/evidence/threat-protection/tp-02-sentinel-analytics-rules.md";
+    let text = project.read(record);
+    assert!(
+        text.contains("status: done"),
+        "the example's record is done"
+    );
+    project.write(record, &text.replace("status: done", "status: in-progress"));
+    let third = live.rebuild().unwrap().ok().unwrap();
+    for listing in ["index.html", "assets/search-index.js"] {
+        assert_eq!(
+            same_bytes(&second, &third, listing),
+            (false, false),
+            "{listing}"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{Days, NaiveDate};
 
@@ -17,7 +18,7 @@ use crate::urls;
 
 /// Links records to tasks and attachments; returns the records and the attachments to publish.
 pub fn link_records(
-    evidence: Vec<EvidenceRecord>,
+    evidence: Vec<Arc<EvidenceRecord>>,
     tasks: &mut [Task],
     modules: &mut [TrainingModule],
     static_files: &[StaticFile],
@@ -276,7 +277,7 @@ pub fn status_on(record: &EvidenceRecord, day: NaiveDate) -> Status {
 }
 
 /// Frameworks named by evidence tags, for projects without `content/frameworks.yaml`.
-pub fn frameworks_from_tags(records: &[EvidenceRecord]) -> Vec<FrameworkDraft> {
+pub fn frameworks_from_tags(records: &[Arc<EvidenceRecord>]) -> Vec<FrameworkDraft> {
     let mut tags: Vec<&str> = records
         .iter()
         .flat_map(|r| r.frameworks.iter().map(|f| f.value.as_str()))

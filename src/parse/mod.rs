@@ -67,8 +67,9 @@ impl Document {
 /// Everything parsed from a project, ready for `link`.
 #[derive(Debug)]
 pub struct ParsedProject {
-    pub documents: Vec<Document>,
-    pub evidence: Vec<EvidenceRecord>,
+    /// Shared with the parse cache, so an unchanged page is not copied.
+    pub documents: Vec<Arc<Document>>,
+    pub evidence: Vec<Arc<EvidenceRecord>>,
     /// `None` when the project has no `content/frameworks.yaml`.
     pub frameworks: Option<Vec<FrameworkDraft>>,
     pub lock: Option<Lock>,
@@ -77,8 +78,8 @@ pub struct ParsedProject {
 }
 
 /// A page's parse result and the hashes of the files it was built from.
-type PageResult = (Option<Document>, Vec<Diagnostic>);
-type RecordResult = (Option<EvidenceRecord>, Vec<Diagnostic>);
+type PageResult = (Option<Arc<Document>>, Vec<Diagnostic>);
+type RecordResult = (Option<Arc<EvidenceRecord>>, Vec<Diagnostic>);
 
 /// Parse results of earlier runs, reused while the files they were built from are unchanged.
 /// `serve` keeps one across rebuilds, so an edit re-parses only the files it touched.
@@ -87,6 +88,9 @@ pub struct ParseCache {
     settings: Option<PageSettings>,
     pages: HashMap<PathBuf, (Vec<(PathBuf, u64)>, PageResult)>,
     records: HashMap<PathBuf, (u64, RecordResult)>,
+    /// Each file's hash, with the text it was taken of: `load` hands an unchanged file's
+    /// text back in the same allocation, so it is not hashed again.
+    hashes: HashMap<PathBuf, (Arc<str>, u64)>,
 }
 
 fn text_hash(text: &str) -> u64 {
@@ -125,11 +129,17 @@ fn parse_all(
             ..ParseCache::default()
         };
     }
-    let hashes: HashMap<&Path, u64> = match cache {
-        Some(_) => project
+    let hashes: HashMap<&Path, u64> = match cache.as_deref() {
+        Some(cache) => project
             .content
             .par_iter()
-            .map(|f| (f.path.as_path(), text_hash(&f.text)))
+            .map(|f| {
+                let hash = match cache.hashes.get(&f.path) {
+                    Some((text, hash)) if Arc::ptr_eq(text, &f.text) => *hash,
+                    _ => text_hash(&f.text),
+                };
+                (f.path.as_path(), hash)
+            })
             .collect(),
         None => HashMap::new(),
     };
@@ -153,11 +163,10 @@ fn parse_all(
         .filter(|file| matches!(file.kind, ContentKind::Page | ContentKind::Training))
         .map(|file| match cached_page(file) {
             Some(result) => (file.path.clone(), false, result),
-            None => (
-                file.path.clone(),
-                true,
-                parse_document(file, &index, &settings),
-            ),
+            None => (file.path.clone(), true, {
+                let (document, found) = parse_document(file, &index, &settings);
+                (document.map(Arc::new), found)
+            }),
         })
         .collect();
     let records: Vec<(PathBuf, bool, RecordResult)> = project
@@ -170,12 +179,20 @@ fn parse_all(
                 Some((cached, result)) if *cached == hash => {
                     (file.path.clone(), false, result.clone())
                 }
-                _ => (file.path.clone(), true, evidence::parse_evidence(file)),
+                _ => {
+                    let (record, found) = evidence::parse_evidence(file);
+                    (file.path.clone(), true, (record.map(Arc::new), found))
+                }
             }
         })
         .collect();
     if let Some(cache) = cache {
         keep(cache, &hashes, &pages, &records);
+        cache.hashes = project
+            .content
+            .iter()
+            .map(|f| (f.path.clone(), (f.text.clone(), hashes[f.path.as_path()])))
+            .collect();
     }
     let reparsed = pages.iter().filter(|p| p.1).count() + records.iter().filter(|r| r.1).count();
     let pages: Vec<PageResult> = pages.into_iter().map(|(_, _, r)| r).collect();

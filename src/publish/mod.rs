@@ -68,19 +68,25 @@ impl Names {
     }
 }
 
-/// What `serve` keeps between rebuilds: each page's links and ids as recorded, and the strings
-/// they are interned in. A page reused from the render cache (the same bytes) is neither
-/// scanned nor recorded again; its links are still checked on every rebuild.
+/// What `serve` keeps between rebuilds: each page's links and ids as recorded (part by part
+/// for pages made of parts), the strings they are interned in, and the search index. A page or part reused
+/// from the render cache (the same bytes) is neither scanned nor recorded again; its links
+/// are still checked on every rebuild.
 #[derive(Default)]
 pub struct ScanCache(Mutex<Recorded>);
 
 #[derive(Default)]
 struct Recorded {
     strings: Strings,
-    /// By rendered path: the page's bytes (compared by pointer, as the render cache hands
-    /// back the same allocation) and its record.
-    pages: HashMap<String, (Arc<[u8]>, Arc<PageRecord>)>,
+    /// By rendered path and part (0 for a page in one piece): the part's bytes (compared by
+    /// pointer, as the render cache hands back the same allocation) and its record.
+    parts: HashMap<(String, usize), RecordedPart>,
+    /// The last search index, with the hash of its entries.
+    search_index: Option<search::HashedIndex>,
 }
+
+/// A part's bytes as rendered, and its record.
+type RecordedPart = (Arc<[u8]>, Arc<PageRecord>);
 
 impl ScanCache {
     fn lock(&self) -> std::sync::MutexGuard<'_, Recorded> {
@@ -93,14 +99,14 @@ impl ScanCache {
         let mut recorded = self.lock();
         let strings = std::mem::take(&mut recorded.strings);
         if strings.is_empty() {
-            recorded.pages.clear();
+            recorded.parts.clear();
         }
         strings
     }
 
-    fn get(&self, path: &str, contents: &Arc<[u8]>) -> Option<Arc<PageRecord>> {
+    fn get(&self, path: &str, part: usize, contents: &Arc<[u8]>) -> Option<Arc<PageRecord>> {
         let recorded = self.lock();
-        let (bytes, record) = recorded.pages.get(path)?;
+        let (bytes, record) = recorded.parts.get(&(path.to_string(), part))?;
         Arc::ptr_eq(bytes, contents).then(|| record.clone())
     }
 }
@@ -120,9 +126,10 @@ pub struct Publisher<'a> {
     sources: &'a Sources,
     sink: &'a dyn Sink,
     names: Names,
-    /// Made before rendering only where page links depend on its contents (GitHub Pages'
-    /// hashed names); otherwise made by [`Publisher::search_index`] while pages render.
-    search_index: Option<Vec<u8>>,
+    /// Made before rendering where it must be (GitHub Pages' hashed names link to its content)
+    /// or can be cheaply (`serve` reuses the last one); otherwise made by
+    /// [`Publisher::search_index`] while pages render.
+    search_index: Option<Arc<[u8]>>,
     strings: Interner,
     found: Mutex<Found>,
     cache: Option<&'a ScanCache>,
@@ -137,8 +144,9 @@ struct Found {
     outputs: HashSet<Id>,
     /// Each page's ids and links, by its path.
     pages: HashMap<Id, Arc<PageRecord>>,
-    /// Pages recorded afresh this run, for the cache: (path, bytes).
-    fresh: Vec<(Id, Arc<[u8]>)>,
+    /// Every part recorded this run, afresh or from the cache, for the next run's cache:
+    /// (path, part, bytes, record).
+    kept: Vec<(Id, usize, RecordedPart)>,
     /// Published path and size of every file, for the host's checks and the sitemap.
     published: Vec<(String, u64)>,
     problems: Vec<Diagnostic>,
@@ -151,29 +159,36 @@ struct PageRecord {
     links: Vec<FoundLink>,
 }
 
+impl PageRecord {
+    /// The record of a page made of parts with these records.
+    fn joined(parts: &[Arc<PageRecord>]) -> PageRecord {
+        let mut ids: Vec<Id> = parts.iter().flat_map(|p| p.ids.iter().copied()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let links = parts.iter().flat_map(|p| p.links.iter().cloned()).collect();
+        PageRecord { ids, links }
+    }
+}
+
+#[derive(Clone)]
 struct FoundLink {
     href: Id,
     target: Result<(Id, Id), &'static str>,
-}
-
-impl PageRecord {
-    /// The parts of one page (each recorded as it passed) as one record.
-    fn join(mut parts: Vec<PageRecord>) -> PageRecord {
-        let mut record = parts.pop().unwrap_or_default();
-        for part in parts {
-            record.ids.extend(part.ids);
-            record.links.extend(part.links);
-        }
-        record.ids.sort_unstable();
-        record.ids.dedup();
-        record
-    }
 }
 
 /// Records a page's links and ids as the scan finds them, interning each string.
 struct Recorder<'a> {
     strings: &'a Interner,
     record: PageRecord,
+}
+
+impl Recorder<'_> {
+    /// The record, its ids sorted for lookup.
+    fn finish(mut self) -> PageRecord {
+        self.record.ids.sort_unstable();
+        self.record.ids.dedup();
+        self.record
+    }
 }
 
 impl links::Visit for Recorder<'_> {
@@ -200,7 +215,8 @@ impl<'a> Publisher<'a> {
         let mut search_index = None;
         let names = match site.config.target {
             Target::GithubPages => {
-                let index = search_index.insert(search::index_js(site, &|url| url.to_string()));
+                let index: &Arc<[u8]> =
+                    search_index.insert(Arc::from(search::index_js(site, &|url| url.to_string())));
                 // Every asset's content is known before any page is rendered, so pages can
                 // link to the hashed names as they pass.
                 let highlight = highlight::stylesheet();
@@ -224,6 +240,16 @@ impl<'a> Publisher<'a> {
             Target::Sharepoint => Names::SharePoint(site.config.sharepoint.page_extension.clone()),
             Target::Default => Names::Plain,
         };
+        if search_index.is_none()
+            && let Some(cache) = cache
+        {
+            // `serve`: the last index is reused while its entries are unchanged.
+            let mut recorded = cache.lock();
+            let publish_url = |url: &str| rename_url(url, &names);
+            let index = search::index_js_reusing(site, &publish_url, recorded.search_index.take());
+            search_index = Some(index.1.clone());
+            recorded.search_index = Some(index);
+        }
         // Only plain names leave a page's bytes unchanged, so only then can a record be reused.
         let cache = cache.filter(|_| names.is_plain());
         let strings = cache.map(ScanCache::take_strings).unwrap_or_default();
@@ -254,10 +280,13 @@ impl<'a> Publisher<'a> {
     /// Puts the search index out (`made` by [`Publisher::search_index`], or before rendering),
     /// checks every link, and adds the host's extra files.
     pub fn finish(mut self, made: Option<Vec<u8>>) -> anyhow::Result<Published> {
-        let index = made.or(self.search_index.take()).unwrap_or_default();
+        let index = made
+            .map(Arc::from)
+            .or(self.search_index.take())
+            .unwrap_or_default();
         self.put(OutputFile {
             path: search::INDEX_PATH.to_string(),
-            contents: Arc::from(index),
+            contents: index,
         })?;
         let Publisher {
             site,
@@ -317,18 +346,13 @@ impl<'a> Publisher<'a> {
             sink.put(file)?;
         }
         if let Some(cache) = cache {
+            // Only what this run produced is kept: parts of deleted pages are forgotten.
+            let parts = std::mem::take(&mut found.kept)
+                .into_iter()
+                .map(|(page, part, recorded)| ((strings.text(page).to_string(), part), recorded))
+                .collect();
             let mut recorded = cache.lock();
-            // Pages this run did not produce (deleted sources) are forgotten.
-            let live: HashSet<&str> = found.pages.keys().map(|&page| strings.text(page)).collect();
-            recorded
-                .pages
-                .retain(|path, _| live.contains(path.as_str()));
-            for (page, bytes) in std::mem::take(&mut found.fresh) {
-                let record = found.pages[&page].clone();
-                recorded
-                    .pages
-                    .insert(strings.text(page).to_string(), (bytes, record));
-            }
+            recorded.parts = parts;
             recorded.strings = strings;
         }
         Ok(Published {
@@ -354,8 +378,9 @@ enum Links {
 }
 
 impl Publisher<'_> {
-    /// Scans an HTML file (or part) and rewrites its links; escapes `<%` for SharePoint.
-    fn pass(&self, rendered_path: &str, contents: &Arc<[u8]>, cache: Option<&ScanCache>) -> Passed {
+    /// Scans an HTML file (or its part number `part`) and rewrites its links; escapes `<%`
+    /// for SharePoint.
+    fn pass(&self, rendered_path: &str, part: usize, contents: &Arc<[u8]>) -> Passed {
         let mut passed = Passed {
             contents: contents.clone(),
             links: Links::None,
@@ -364,7 +389,10 @@ impl Publisher<'_> {
         let is_page = rendered_path.ends_with(".html");
         if is_page {
             let base_url = self.site.config.base_url.as_deref();
-            if let Some(record) = cache.and_then(|c| c.get(rendered_path, contents)) {
+            if let Some(record) = self
+                .cache
+                .and_then(|c| c.get(rendered_path, part, contents))
+            {
                 passed.links = Links::Recorded(record);
             } else {
                 let mut recorder = Recorder {
@@ -380,7 +408,7 @@ impl Publisher<'_> {
                 );
                 match scanned {
                     Ok(rewritten) => {
-                        passed.links = Links::Scanned(recorder.record);
+                        passed.links = Links::Scanned(recorder.finish());
                         if let Some(bytes) = rewritten {
                             passed.contents = Arc::from(bytes);
                         }
@@ -417,45 +445,46 @@ impl Publisher<'_> {
     }
 
     /// Notes a file on its way out: its names, its size, its links and ids, its problems.
-    /// `cached_bytes` are the bytes a `serve` cache may key a freshly recorded page by.
+    /// `rendered` are its parts as rendered, which a `serve` cache keys their records by.
     fn note(
         &self,
         rendered_path: &str,
         published_path: &str,
         size: u64,
         parts: Vec<Passed>,
-        cached_bytes: Option<&Arc<[u8]>>,
+        rendered: &[Arc<[u8]>],
     ) {
         let page = self.strings.intern(rendered_path);
         let mut found = self.found();
         found.outputs.insert(page);
         found.published.push((published_path.to_string(), size));
-        let mut scans = Vec::new();
-        let mut recorded = None;
-        for part in parts {
+        let mut records = Vec::new();
+        for (index, (part, bytes)) in parts.into_iter().zip(rendered).enumerate() {
             found.problems.extend(part.problem);
-            match part.links {
-                Links::None => {}
-                Links::Scanned(scan) => scans.push(scan),
-                Links::Recorded(record) => recorded = Some(record),
+            let record = match part.links {
+                Links::None => continue,
+                Links::Scanned(record) => Arc::new(record),
+                Links::Recorded(record) => record,
+            };
+            if self.cache.is_some() {
+                found
+                    .kept
+                    .push((page, index, (bytes.clone(), record.clone())));
             }
+            records.push(record);
         }
-        if let Some(record) = recorded {
-            found.pages.insert(page, record);
-        } else if !scans.is_empty() {
-            let record = Arc::new(PageRecord::join(scans));
-            found.pages.insert(page, record);
-            if let Some(bytes) = cached_bytes {
-                found.fresh.push((page, bytes.clone()));
-            }
-        }
+        let record = match <[_; 1]>::try_from(records) {
+            Ok([whole]) => whole,
+            Err(records) if records.is_empty() => return,
+            Err(records) => Arc::new(PageRecord::joined(&records)),
+        };
+        found.pages.insert(page, record);
     }
 }
 
 impl Sink for Publisher<'_> {
     fn put(&self, file: OutputFile) -> anyhow::Result<()> {
-        let cache = self.cache;
-        let mut passed = self.pass(&file.path, &file.contents, cache);
+        let mut passed = self.pass(&file.path, 0, &file.contents);
         if !self.names.is_plain() && file.path == "records.json" {
             passed.contents = Arc::from(rename_json_urls(&passed.contents, &self.names));
         }
@@ -463,20 +492,19 @@ impl Sink for Publisher<'_> {
             path: self.names.rename(&file.path).into_owned(),
             contents: passed.contents.clone(),
         };
-        let cached_bytes = cache.map(|_| &file.contents);
         self.note(
             &file.path,
             &published.path,
             published.contents.len() as u64,
             vec![passed],
-            cached_bytes,
+            &[file.contents],
         );
         self.sink.put(published)
     }
 
     /// The largest files come in parts (rendered appendices, records chunks): each part is a
-    /// run of whole elements, so each is scanned and rewritten on its own and the file is
-    /// never joined in memory.
+    /// run of whole elements, so each is scanned and rewritten on its own (or, in `serve`,
+    /// its record reused while its bytes are) and the file is never joined in memory.
     fn put_parts(&self, path: String, parts: &[Arc<[u8]>]) -> anyhow::Result<()> {
         if !self.names.is_plain() && path == "records.json" {
             // Renaming its URLs needs the whole document.
@@ -488,12 +516,13 @@ impl Sink for Publisher<'_> {
         }
         let passed: Vec<Passed> = parts
             .iter()
-            .map(|part| self.pass(&path, part, None))
+            .enumerate()
+            .map(|(index, part)| self.pass(&path, index, part))
             .collect();
         let published_parts: Vec<Arc<[u8]>> = passed.iter().map(|p| p.contents.clone()).collect();
         let size = published_parts.iter().map(|p| p.len() as u64).sum();
         let published_path = self.names.rename(&path).into_owned();
-        self.note(&path, &published_path, size, passed, None);
+        self.note(&path, &published_path, size, passed, parts);
         self.sink.put_parts(published_path, &published_parts)
     }
 }
@@ -827,9 +856,7 @@ mod tests {
             links::scan_with(path, html, &Names::Plain, None, &mut recorder).unwrap();
             let page = strings.intern(path);
             found.outputs.insert(page);
-            found
-                .pages
-                .insert(page, Arc::new(PageRecord::join(vec![recorder.record])));
+            found.pages.insert(page, Arc::new(recorder.finish()));
         }
         let broken = verify(&found, &strings.freeze());
         let problems: Vec<(&str, bool)> =

@@ -1,14 +1,17 @@
 //! Which pages a rebuild must render again. Each page that shows one article, module or
 //! plain page gets a fingerprint of everything it shows; while it is unchanged the page's
-//! previous bytes are reused. Pages that list the whole site (dashboard, appendix index
-//! and all-appendices page, framework appendices, training hub, records) always render,
-//! and any change to what every page shares (settings, navigation, theme) renders all.
+//! previous bytes are reused. Pages that list the whole site are reused while their
+//! template context has the same fingerprint (dashboard, appendix index, framework appendices, training
+//! hub) or assembled from cached parts (all appendices, records); any change to what every
+//! page shares (settings, navigation, theme) renders all.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
 
 use super::records::Chunk;
 use crate::load::Theme;
@@ -16,6 +19,9 @@ use crate::site::Site;
 
 /// Rendered HTML with the fingerprint of what it shows.
 type Fragment = (u64, Arc<str>);
+
+/// A page that lists the whole site: the fingerprint of its context, and its bytes.
+type Listing = (u64, Arc<[u8]>);
 
 /// Pages of the previous build, by output path, with the fingerprint they were built from,
 /// and the appendices of the all-appendices page, by position.
@@ -27,6 +33,8 @@ pub struct RenderCache {
     appendices: Mutex<Vec<Option<Fragment>>>,
     /// Each article's part of `records.json` and `records.csv`, by article.
     records: Vec<(u64, Chunk)>,
+    /// Pages that list the whole site, by path, with the fingerprint of their context.
+    listings: Mutex<HashMap<String, Listing>>,
     rendered: usize,
 }
 
@@ -43,12 +51,31 @@ impl RenderCache {
             self.pages.clear();
             self.appendices_mut().clear();
             self.records.clear();
+            self.listings_mut().clear();
             self.shared = shared;
         }
     }
 
     fn appendices_mut(&mut self) -> &mut Vec<Option<Fragment>> {
         self.appendices.get_mut().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn listings_mut(&mut self) -> &mut HashMap<String, Listing> {
+        self.listings.get_mut().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The page at `path` that lists the whole site, if rendered from the same context.
+    pub(super) fn listing(&self, path: &str, fingerprint: u64) -> Option<Arc<[u8]>> {
+        let listings = self.listings.lock().unwrap_or_else(|e| e.into_inner());
+        match listings.get(path) {
+            Some((cached, bytes)) if *cached == fingerprint => Some(bytes.clone()),
+            _ => None,
+        }
+    }
+
+    pub(super) fn store_listing(&self, path: String, fingerprint: u64, bytes: Arc<[u8]>) {
+        let mut listings = self.listings.lock().unwrap_or_else(|e| e.into_inner());
+        listings.insert(path, (fingerprint, bytes));
     }
 
     /// Article `article`'s records chunk, if made from the same inputs.
@@ -91,6 +118,54 @@ impl RenderCache {
 
     pub(super) fn store(&mut self, path: String, fingerprint: u64, bytes: Arc<[u8]>) {
         self.pages.insert(path, (fingerprint, bytes));
+    }
+}
+
+/// Where a page's template context goes: into a Tera context to render, or into a
+/// [`ContextHasher`] that keeps only its fingerprint.
+pub(super) trait ContextSink {
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T);
+}
+
+impl ContextSink for Context {
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        Context::insert(self, key, value);
+    }
+}
+
+/// A context's fingerprint, made without building it: each value is hashed as JSON, which
+/// keeps every type, order and string Tera would be given, and costs a fraction of
+/// building Tera's values, rendering the page and scanning its links.
+#[derive(Default)]
+pub(super) struct ContextHasher(DefaultHasher);
+
+impl ContextHasher {
+    pub(super) fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+}
+
+impl ContextSink for ContextHasher {
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        key.hash(&mut self.0);
+        // Writing into a hasher cannot fail; a value serde cannot write (none of ours) would
+        // render as an error anyway.
+        let _ = serde_json::to_writer(HashWriter(&mut self.0), value);
+        // Ends the value, so no two contexts run together into one text.
+        self.0.write_u8(0xff);
+    }
+}
+
+struct HashWriter<'a>(&'a mut DefaultHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.write(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -205,5 +280,33 @@ fn record_inputs(site: &Site, record: usize, hasher: &mut DefaultHasher) {
         let task = &site.tasks[task];
         let section = &site.articles[task.article].sections[task.section];
         (&task.id, &section.appendix).hash(hasher);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fingerprint(values: &[(&'static str, serde_json::Value)]) -> u64 {
+        let mut hasher = ContextHasher::default();
+        for (key, value) in values {
+            hasher.insert(key, value);
+        }
+        hasher.finish()
+    }
+
+    #[test]
+    fn a_context_fingerprint_tells_apart_what_renders_differently() {
+        use serde_json::json;
+        let base = fingerprint(&[("a", json!(1)), ("b", json!(["x"]))]);
+        assert_eq!(base, fingerprint(&[("a", json!(1)), ("b", json!(["x"]))]));
+        // Tera's `==` takes these for equal; they render differently.
+        assert_ne!(base, fingerprint(&[("a", json!(1.0)), ("b", json!(["x"]))]));
+        assert_ne!(base, fingerprint(&[("a", json!(1)), ("b", json!("x"))]));
+        assert_ne!(base, fingerprint(&[("b", json!(["x"])), ("a", json!(1))]));
+        assert_ne!(
+            fingerprint(&[("a", json!("b")), ("c", json!("d"))]),
+            fingerprint(&[("a", json!("b\"c")), ("d", json!(""))])
+        );
     }
 }

@@ -11,6 +11,7 @@ mod records;
 pub mod search;
 mod views;
 
+use cache::ContextSink;
 pub use cache::RenderCache;
 
 use std::borrow::Cow;
@@ -69,25 +70,60 @@ pub trait Sink: Sync {
 /// What a job made: whole files, or a large one in parts for the sink to join.
 enum Made {
     Files(Vec<OutputFile>),
-    Parts { path: String, parts: Vec<Arc<[u8]>> },
+    /// A page that lists the whole site, taken from the cache: its context did not change.
+    Reused(OutputFile),
+    Parts {
+        path: String,
+        parts: Vec<Arc<[u8]>>,
+    },
 }
 
-/// Keeps every file in memory, for `serve`.
+/// A file as its parts, in order: one for most files, many for the largest.
+pub type Parts = Vec<Arc<[u8]>>;
+
+/// Keeps every file in memory, for `serve`; a file that came in parts stays in parts, so a
+/// rebuild neither joins nor copies the parts it reused.
 #[derive(Default)]
-pub struct InMemory(Mutex<Vec<OutputFile>>);
+pub struct InMemory(Mutex<Vec<(String, Parts)>>);
 
 impl InMemory {
-    /// The files, sorted by path.
-    pub fn into_files(self) -> Vec<OutputFile> {
+    /// The files, sorted by path, with their parts.
+    pub fn into_parts(self) -> Vec<(String, Parts)> {
         let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files.sort_by(|a, b| a.0.cmp(&b.0));
         files
+    }
+
+    /// The files, sorted by path, each joined into one.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        self.into_parts()
+            .into_iter()
+            .map(|(path, parts)| OutputFile {
+                contents: match <[_; 1]>::try_from(parts) {
+                    Ok([whole]) => whole,
+                    Err(parts) => Arc::from(parts.concat()),
+                },
+                path,
+            })
+            .collect()
+    }
+
+    fn push(&self, path: String, parts: Parts) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path, parts));
     }
 }
 
 impl Sink for InMemory {
     fn put(&self, file: OutputFile) -> anyhow::Result<()> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        self.push(file.path, vec![file.contents]);
+        Ok(())
+    }
+
+    fn put_parts(&self, path: String, parts: &[Arc<[u8]>]) -> anyhow::Result<()> {
+        self.push(path, parts.to_vec());
         Ok(())
     }
 }
@@ -181,6 +217,10 @@ fn render_each(
                 Ok(Made::Parts { path, parts }) => {
                     sink.put_parts(path, &parts)?;
                     Ok(Outcome::Rendered(Vec::new()))
+                }
+                Ok(Made::Reused(file)) => {
+                    sink.put(file)?;
+                    Ok(Outcome::Reused)
                 }
                 Err(error) => Ok(Outcome::Failed(error)),
             }
@@ -346,6 +386,29 @@ fn fingerprint(site: &Site, job: &Job, articles: &[u64]) -> Option<u64> {
     }
 }
 
+/// The output path of a page that lists the whole site (`serve` reuses one while its
+/// context is unchanged); `None` for other jobs.
+fn listing_path(site: &Site, job: &Job) -> Option<String> {
+    match *job {
+        Job::Dashboard => Some("index.html".to_string()),
+        Job::AppendixIndex => Some(APPENDIX_INDEX.to_string()),
+        Job::FrameworkAppendix(index) => Some(site.frameworks[index].output.clone()),
+        Job::TrainingHub => Some(urls::TRAINING_HUB.to_string()),
+        _ => None,
+    }
+}
+
+/// The context of a page that lists the whole site.
+fn fill_listing(site: &Site, job: &Job, context: &mut impl ContextSink) {
+    match *job {
+        Job::Dashboard => dashboard_context(site, context),
+        Job::AppendixIndex => appendix_index_context(site, context),
+        Job::FrameworkAppendix(index) => framework_appendix_context(site, index, context),
+        Job::TrainingHub => training_hub_context(site, context),
+        _ => {}
+    }
+}
+
 /// The output paths of the pages a job makes that may come from the cache.
 fn job_paths(site: &Site, job: &Job) -> Vec<String> {
     match *job {
@@ -372,6 +435,21 @@ fn render_job(
     chunks: &records::Chunks,
     cache: Option<(&RenderCache, &[u64])>,
 ) -> Result<Made, Diagnostic> {
+    // A page that lists the whole site is reused while its context's fingerprint is.
+    let listing = match (cache, listing_path(site, job)) {
+        (Some((cache, _)), Some(path)) => {
+            let mut hasher = cache::ContextHasher::default();
+            fill_listing(site, job, &mut hasher);
+            Some((cache, path, hasher.finish()))
+        }
+        _ => None,
+    };
+    if let Some((cache, path, fingerprint)) = &listing
+        && let Some(contents) = cache.listing(path, *fingerprint)
+    {
+        let path = path.clone();
+        return Ok(Made::Reused(OutputFile { path, contents }));
+    }
     let (template, path, context) = match *job {
         Job::RecordsJson => {
             return Ok(Made::Parts {
@@ -388,7 +466,7 @@ fn render_job(
         Job::Dashboard => (
             "index.html",
             "index.html".to_string(),
-            dashboard_context(site),
+            context_of(|c| fill_listing(site, job, c)),
         ),
         Job::NotFound => ("404.html", "404.html".to_string(), not_found_context(site)),
         Job::Page(index) => {
@@ -407,7 +485,7 @@ fn render_job(
         Job::AppendixIndex => (
             "appendix-index.html",
             APPENDIX_INDEX.to_string(),
-            appendix_index_context(site),
+            context_of(|c| fill_listing(site, job, c)),
         ),
         Job::AppendixAll => return all_appendices::render(tera, site, cache),
         Job::SectionAppendix { article, section } => {
@@ -421,7 +499,7 @@ fn render_job(
         Job::TrainingHub => (
             "training.html",
             urls::TRAINING_HUB.to_string(),
-            training_hub_context(site),
+            context_of(|c| fill_listing(site, job, c)),
         ),
         Job::Search => (
             "search.html",
@@ -433,7 +511,7 @@ fn render_job(
             (
                 "appendix-framework.html",
                 output,
-                framework_appendix_context(site, index),
+                context_of(|c| fill_listing(site, job, c)),
             )
         }
     };
@@ -441,9 +519,11 @@ fn render_job(
         (Job::NotFound, Some(base)) => base.clone(),
         _ => urls::root_prefix(&path),
     };
-    Ok(Made::Files(vec![render_page(
-        tera, site, template, &context, path, &root,
-    )?]))
+    let file = render_page(tera, site, template, &context, path, &root)?;
+    if let Some((cache, path, fingerprint)) = listing {
+        cache.store_listing(path, fingerprint, file.contents.clone());
+    }
+    Ok(Made::Files(vec![file]))
 }
 
 /// What a page's buffer starts with: most pages are 10 to 40 KiB.
@@ -644,13 +724,24 @@ fn article_views(site: &Site) -> Vec<views::ArticleView<'_>> {
 /// The parts every page's context starts with.
 fn base_context(output: &str) -> Context {
     let mut context = Context::new();
-    context.insert("root", &urls::root_prefix(output));
-    context.insert("current_url", output);
+    fill_base(&mut context, output);
     context
 }
 
-fn dashboard_context(site: &Site) -> Context {
-    let mut context = base_context("index.html");
+fn fill_base(context: &mut impl ContextSink, output: &str) {
+    context.insert("root", &urls::root_prefix(output));
+    context.insert("current_url", output);
+}
+
+/// A new context filled by `fill`.
+fn context_of(fill: impl FnOnce(&mut Context)) -> Context {
+    let mut context = Context::new();
+    fill(&mut context);
+    context
+}
+
+fn dashboard_context(site: &Site, context: &mut impl ContextSink) {
+    fill_base(context, "index.html");
     context.insert("progress", &Progress::of(site, 0..site.tasks.len()));
     context.insert("articles", &article_views(site));
     context.insert("expired", &task_views(site, site.expired()));
@@ -663,7 +754,6 @@ fn dashboard_context(site: &Site) -> Context {
         context.insert("page", &page_view(home));
         context.insert("body", &plain_body(&home.parts));
     }
-    context
 }
 
 fn not_found_context(site: &Site) -> Context {
@@ -782,8 +872,8 @@ struct TagView<'a> {
     modules: usize,
 }
 
-fn training_hub_context(site: &Site) -> Context {
-    let mut context = base_context(urls::TRAINING_HUB);
+fn training_hub_context(site: &Site, context: &mut impl ContextSink) {
+    fill_base(context, urls::TRAINING_HUB);
     context.insert("in_training", &true);
     if let Some(intro) = &site.training_home {
         context.insert("page", &page_view(intro));
@@ -810,7 +900,6 @@ fn training_hub_context(site: &Site) -> Context {
         "breadcrumbs",
         &[DASHBOARD, Crumb::new("Training", urls::TRAINING_HUB)],
     );
-    context
 }
 
 fn search_context() -> Context {
@@ -831,7 +920,7 @@ pub const REPORT_FILE: &str = "compliance-report.html";
 pub fn render_report(site: &Site, theme: &Theme) -> Result<String, Diagnostic> {
     let (site_view, nav_view) = (SiteView::new(site), NavView::new(site));
     let tera = compile(theme, &site_view, &nav_view)?;
-    let mut context = dashboard_context(site);
+    let mut context = context_of(|c| dashboard_context(site, c));
     let mut printer = RecordPrinter::default();
     let sections: Vec<_> = site
         .articles
@@ -910,8 +999,8 @@ fn framework_summary(site: &Site, index: usize) -> FrameworkSummary<'_> {
     }
 }
 
-fn appendix_index_context(site: &Site) -> Context {
-    let mut context = base_context(APPENDIX_INDEX);
+fn appendix_index_context(site: &Site, context: &mut impl ContextSink) {
+    fill_base(context, APPENDIX_INDEX);
     context.insert("in_appendix", &true);
     context.insert("articles", &article_views(site));
     context.insert("frameworks", &framework_summaries(site));
@@ -919,7 +1008,6 @@ fn appendix_index_context(site: &Site) -> Context {
         "breadcrumbs",
         &[DASHBOARD, Crumb::new("Compliance records", APPENDIX_INDEX)],
     );
-    context
 }
 
 #[derive(Serialize)]
@@ -1029,9 +1117,9 @@ fn framework_appendix<'a>(
     }
 }
 
-fn framework_appendix_context(site: &Site, index: usize) -> Context {
+fn framework_appendix_context(site: &Site, index: usize, context: &mut impl ContextSink) {
     let framework = &site.frameworks[index];
-    let mut context = base_context(&framework.output);
+    fill_base(context, &framework.output);
     context.insert("in_appendix", &true);
     let number = appendix_number(site.section_count() + index);
     let mut printer = RecordPrinter::default();
@@ -1043,7 +1131,6 @@ fn framework_appendix_context(site: &Site, index: usize) -> Context {
         "framework",
         &framework_appendix(site, index, number, &mut printer),
     );
-    context
 }
 
 /// A body without checklists, as one HTML string.

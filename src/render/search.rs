@@ -2,6 +2,9 @@
 //! record, as a script that sets a global. A script file (not JSON fetched at run time)
 //! because `fetch` fails under `file://`; `assets/search.js` loads it on first use.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::site::Site;
@@ -26,16 +29,44 @@ struct Index<'a> {
 }
 
 /// `[kind, title, url, context, text]`. `url` is relative to the site root.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct Entry<'a>(&'static str, &'a str, String, &'a str, String);
 
 /// The index script's bytes, with each URL passed through `publish_url` (the host may rename
 /// pages). Output is deterministic: entries follow the site's order.
 pub fn index_js(site: &Site, publish_url: &dyn Fn(&str) -> String) -> Vec<u8> {
+    script(published_entries(site, publish_url))
+}
+
+/// An index script with the hash of its entries, so `serve` can tell an unchanged index.
+pub type HashedIndex = (u64, Arc<[u8]>);
+
+/// [`index_js`], reusing `previous` when its entries are the same (most edits change no
+/// title, task or record): making the entries costs far less than writing the script.
+pub fn index_js_reusing(
+    site: &Site,
+    publish_url: &dyn Fn(&str) -> String,
+    previous: Option<HashedIndex>,
+) -> HashedIndex {
+    let entries = published_entries(site, publish_url);
+    let mut hasher = DefaultHasher::new();
+    entries.hash(&mut hasher);
+    let hash = hasher.finish();
+    match previous {
+        Some((previous_hash, bytes)) if previous_hash == hash => (hash, bytes),
+        _ => (hash, Arc::from(script(entries))),
+    }
+}
+
+fn published_entries<'a>(site: &'a Site, publish_url: &dyn Fn(&str) -> String) -> Vec<Entry<'a>> {
     let mut entries = entries(site);
     for entry in &mut entries {
         entry.2 = publish_url(&entry.2);
     }
+    entries
+}
+
+fn script(entries: Vec<Entry<'_>>) -> Vec<u8> {
     let index = Index {
         fields: ["kind", "title", "url", "context", "text"],
         entries,

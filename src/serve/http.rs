@@ -104,7 +104,8 @@ fn not_found(site: &MemorySite) -> Response {
     const NOT_BUILT: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>ppdocs</title></head>\
         <body><h1>Not found</h1><p>The site has not been built yet, or has no page here.</p></body></html>";
     let html =
-        String::from_utf8_lossy(site.file("404.html").unwrap_or(NOT_BUILT.as_bytes())).into_owned();
+        String::from_utf8_lossy(&site.file("404.html").unwrap_or(NOT_BUILT.as_bytes().into()))
+            .into_owned();
     // The page is served at any depth; its links are relative to the site root.
     let html = html.replacen("<head>", "<head><base href=\"/\">", 1);
     respond(StatusCode::NOT_FOUND, "404.html", html.into_bytes())
@@ -188,7 +189,7 @@ pub fn resolve(site: &MemorySite, root: &Path, raw: &str) -> Resolved {
     if let Some(bytes) = site.file(&path) {
         return Resolved::File {
             path,
-            bytes: bytes.to_vec(),
+            bytes: bytes.into_owned(),
         };
     }
     if let Some(source) = site.static_source(&path) {
@@ -214,12 +215,13 @@ pub fn resolve(site: &MemorySite, root: &Path, raw: &str) -> Resolved {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::OutputFile;
 
     fn site() -> MemorySite {
-        let file = |path: &str| OutputFile {
-            path: path.to_string(),
-            contents: std::sync::Arc::from(path.as_bytes()),
+        let file = |path: &str| {
+            (
+                path.to_string(),
+                vec![std::sync::Arc::from(path.as_bytes())],
+            )
         };
         MemorySite::new(
             vec![

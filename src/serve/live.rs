@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::diagnostics::{self, Diagnostic, Sources};
-use crate::load::load_project;
+use crate::load::{FileCache, load_project_cached};
 use crate::pipeline::{self, Caches};
 use crate::render::InMemory;
 use crate::write::MemorySite;
@@ -48,6 +48,7 @@ impl Failed {
 pub struct LiveSite {
     root: PathBuf,
     as_of: Option<NaiveDate>,
+    files: FileCache,
     caches: Caches,
 }
 
@@ -56,14 +57,24 @@ impl LiveSite {
         LiveSite {
             root: root.to_path_buf(),
             as_of,
+            files: FileCache::default(),
             caches: Caches::default(),
         }
     }
 
-    /// Loads the project again and rebuilds it, re-parsing only changed files.
+    /// Makes the next rebuild read `changed` (paths the watcher reported) again, whatever
+    /// their stamps say.
+    pub fn forget(&mut self, changed: &[PathBuf]) {
+        for path in changed {
+            self.files.forget(path);
+        }
+    }
+
+    /// Loads the project again and rebuilds it, reading and re-parsing only changed files.
     pub fn rebuild(&mut self) -> anyhow::Result<Result<Rebuilt, Failed>> {
         let started = std::time::Instant::now();
-        let (mut project, load_diagnostics) = load_project(&self.root)?;
+        let (mut project, load_diagnostics) =
+            load_project_cached(&self.root, Some(&mut self.files))?;
         // The preview is served over HTTP from memory: always plain `.html` pages.
         project.config.target = crate::config::Target::Default;
         let loaded = started.elapsed();
@@ -76,25 +87,37 @@ impl LiveSite {
             &files,
         )?;
         let has_errors = diagnostics::count_errors(&outcome.diagnostics) > 0;
-        Ok(match outcome.site {
+        let sources = std::mem::take(&mut project.sources);
+        let result = match outcome.site {
             Some(_) if !has_errors => Ok(Rebuilt {
                 timings: std::iter::once(("load", loaded))
                     .chain(outcome.timings.stages.iter().copied())
                     .map(|(stage, time)| format!("{stage} {:.0} ms", time.as_secs_f64() * 1000.0))
                     .collect::<Vec<_>>()
                     .join(", "),
-                site: Arc::new(MemorySite::new(files.into_files(), &outcome.static_files)),
+                site: Arc::new(MemorySite::new(files.into_parts(), &outcome.static_files)),
                 warnings: outcome.diagnostics,
-                sources: project.sources,
+                sources,
                 reparsed: outcome.reparsed,
                 rendered: self.caches.rendered(),
             }),
             _ => Err(Failed {
                 diagnostics: outcome.diagnostics,
-                sources: project.sources,
+                sources,
             }),
-        })
+        };
+        drop_later((outcome.site, project));
+        Ok(result)
     }
+}
+
+/// Frees `value` on another thread: a site is millions of small allocations, which take
+/// tens of milliseconds to free, and the browsers' reload need not wait for that.
+pub(super) fn drop_later<T: Send + 'static>(value: T) {
+    // Should the system refuse a thread, the closure, and the value with it, drops here.
+    let _ = std::thread::Builder::new()
+        .name("ppdocs-drop".into())
+        .spawn(move || drop(value));
 }
 
 /// What changed between two builds, to tell browsers how to refresh.
@@ -120,8 +143,8 @@ pub fn change_between(old: &MemorySite, new: &MemorySite) -> Change {
 /// Every output file's bytes, for comparing a rebuilt site with a fresh build.
 pub fn contents(site: &MemorySite) -> BTreeMap<String, Vec<u8>> {
     let mut all: BTreeMap<String, Vec<u8>> = site
-        .files()
-        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .paths()
+        .filter_map(|p| Some((p.to_string(), site.file(p)?.into_owned())))
         .collect();
     let statics: HashMap<&str, &Path> = site.statics().collect();
     for (path, source) in statics {

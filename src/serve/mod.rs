@@ -101,6 +101,7 @@ pub fn run(options: &ServeOptions, shell: &Shell) -> anyhow::Result<bool> {
                 }
                 let started = Instant::now();
                 let assets_touched = paths.iter().any(|p| is_static_asset(p));
+                live.forget(&paths);
                 match live.rebuild() {
                     Ok(result) => {
                         let built = apply(&shared, result, &quiet, assets_touched);
@@ -160,7 +161,7 @@ fn apply(
                     return None;
                 };
                 let change = change_between(&site, &rebuilt.site);
-                *site = rebuilt.site;
+                live::drop_later(std::mem::replace(&mut *site, rebuilt.site));
                 change
             };
             let had_error = shared
