@@ -12,17 +12,8 @@ cd "$(dirname "$0")/.."
 source benches/lib.sh
 
 RUNS=${RUNS:-5}
-BENCH_DIR=${BENCH_DIR:-/tmp/ppdocs-bench}
-TMPFS=${TMPFS:-/dev/shm/ppdocs-bench}
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(100 1000 10000)
-
-cargo build --release --quiet --bin ppdocs --example gen_corpus
-PPDOCS=$PWD/target/release/ppdocs
-GEN=$PWD/target/release/examples/gen_corpus
-AS_OF=2026-11-28
-mkdir -p "$BENCH_DIR" "$TMPFS"
-
 
 printf '%-8s %-6s %10s %10s %10s %10s %12s %9s\n' pages output wall_s cpu_s pages/s peak_MiB output_MB files
 for pages in "${SIZES[@]}"; do

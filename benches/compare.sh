@@ -11,20 +11,11 @@
 # pages, evidence linked to tasks, appendices, records.json/csv. Not run by CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source benches/lib.sh
-
 command -v hugo >/dev/null || { echo "hugo is not installed: apt-get install hugo" >&2; exit 2; }
+source benches/lib.sh
 RUNS=${RUNS:-5}
-BENCH_DIR=${BENCH_DIR:-/tmp/ppdocs-bench}
-TMPFS=${TMPFS:-/dev/shm/ppdocs-bench}
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000)
-
-cargo build --release --quiet --bin ppdocs --example gen_corpus
-PPDOCS=$PWD/target/release/ppdocs
-GEN=$PWD/target/release/examples/gen_corpus
-mkdir -p "$BENCH_DIR" "$TMPFS"
-
 
 # time_build NAME OUT COMMAND...: prints "median_wall median_peak_KiB output_files"
 time_build() {
@@ -64,7 +55,7 @@ for pages in "${SIZES[@]}"; do
             disk) base=$BENCH_DIR ;;
         esac
         read -r p_wall p_rss p_files < <(time_build "$base/ppdocs-out" \
-            "$PPDOCS" build --quiet --root "$corpus" --as-of 2026-11-28 --output "$base/ppdocs-out")
+            "$PPDOCS" build --quiet --root "$corpus" --as-of "$AS_OF" --output "$base/ppdocs-out")
         read -r h_wall h_rss h_files < <(time_build "$base/hugo-out" \
             hugo --quiet --source "$hugo_site" --destination "$base/hugo-out" --noBuildLock)
         awk -v p="$pages" -v w="$where" -v pw="$p_wall" -v pr="$p_rss" -v pf="$p_files" \

@@ -14,17 +14,8 @@ cd "$(dirname "$0")/.."
 source benches/lib.sh
 
 RUNS=${RUNS:-3}
-BENCH_DIR=${BENCH_DIR:-/tmp/ppdocs-bench}
-TMPFS=${TMPFS:-/dev/shm/ppdocs-bench}
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(10000)
-
-cargo build --release --quiet --bin ppdocs --example gen_corpus
-mkdir -p "$BENCH_DIR" "$TMPFS"
-# Copies, so that a rebuild of the project during the run cannot change what is measured.
-cp target/release/ppdocs "$BENCH_DIR/ppdocs-floor"
-PPDOCS=$BENCH_DIR/ppdocs-floor
-GEN=$PWD/target/release/examples/gen_corpus
 
 # timed FILE COMMAND...: runs COMMAND under /usr/bin/time and appends its wall time to FILE.
 timed() {
@@ -45,7 +36,7 @@ for pages in "${SIZES[@]}"; do
         for _ in $(seq "$RUNS"); do
             rm -rf "$out" "$copy"
             sync
-            timed "$BENCH_DIR/build.txt" "$PPDOCS" build --quiet --root "$input" --as-of 2026-11-28 --output "$out"
+            timed "$BENCH_DIR/build.txt" "$PPDOCS" build --quiet --root "$input" --as-of "$AS_OF" --output "$out"
             sync
             timed "$BENCH_DIR/cp.txt" cp -r "$out" "$copy"
         done

@@ -1,4 +1,16 @@
-# Shared by the benchmark scripts (sourced, not run).
+# Shared by the benchmark scripts (sourced, not run, from the project folder): builds ppdocs
+# and the corpus generator and sets BENCH_DIR, TMPFS, PPDOCS and GEN.
+
+BENCH_DIR=${BENCH_DIR:-/tmp/ppdocs-bench}
+TMPFS=${TMPFS:-/dev/shm/ppdocs-bench}
+mkdir -p "$BENCH_DIR" "$TMPFS"
+cargo build --release --quiet --bin ppdocs --example gen_corpus
+# A copy, so that rebuilding the project during a run cannot change what is measured.
+cp target/release/ppdocs "$BENCH_DIR/ppdocs"
+PPDOCS=$BENCH_DIR/ppdocs
+GEN=$PWD/target/release/examples/gen_corpus
+# Statuses as of one fixed day, so that runs on different days build the same site.
+AS_OF=2026-11-28
 
 # The median of the numbers on stdin.
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

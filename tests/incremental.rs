@@ -215,16 +215,7 @@ fn a_link_broken_by_editing_another_page_is_caught_though_its_page_is_reused() {
 
     // Renaming the heading breaks the link on the links page, whose bytes do not change.
     project.write(guide, &text.replace("## The fields", "## Fields"));
-    let failed = live
-        .rebuild()
-        .unwrap()
-        .err()
-        .expect("the broken anchor fails the rebuild");
-    let messages: Vec<&str> = failed
-        .diagnostics
-        .iter()
-        .map(|d| d.message.as_str())
-        .collect();
+    let messages = failed_rebuild(&mut live, "the broken anchor fails the rebuild");
     assert!(
         messages
             .iter()
@@ -247,19 +238,17 @@ fn a_link_broken_by_editing_another_page_is_caught_though_its_page_is_reused() {
     std::fs::remove_file(project.root.join("ppdocs.toml")).unwrap();
     assert!(live.rebuild().unwrap().is_ok());
     project.write(guide, &text.replace("## The fields", "## Fields"));
-    let failed = live
-        .rebuild()
-        .unwrap()
-        .err()
-        .expect("still caught after a failed rebuild");
+    let messages = failed_rebuild(&mut live, "still caught after a failed rebuild");
     assert!(
-        failed
-            .diagnostics
-            .iter()
-            .any(|d| d.message.contains("#the-fields")),
-        "{:?}",
-        failed.diagnostics
+        messages.iter().any(|m| m.contains("#the-fields")),
+        "{messages:?}"
     );
+}
+
+/// The diagnostics' messages of a rebuild that must fail (`expect` says why).
+fn failed_rebuild(live: &mut LiveSite, expect: &str) -> Vec<String> {
+    let failed = live.rebuild().unwrap().err().expect(expect);
+    failed.diagnostics.into_iter().map(|d| d.message).collect()
 }
 
 #[test]
@@ -291,15 +280,9 @@ fn links_in_reused_and_rerendered_parts_of_the_all_appendices_page_are_checked()
     let mut live = LiveSite::new(&project.root, chrono::NaiveDate::from_ymd_opt(2026, 11, 28));
     assert!(live.rebuild().unwrap().is_ok());
     let broken_on_all_appendices = |live: &mut LiveSite, href: &str| {
-        let failed = live
-            .rebuild()
-            .unwrap()
-            .err()
-            .expect("the broken link fails the rebuild");
-        failed.diagnostics.iter().any(|d| {
-            d.message
-                .contains(&format!("`{href}` on appendix/all/index.html"))
-        })
+        failed_rebuild(live, "the broken link fails the rebuild")
+            .iter()
+            .any(|m| m.contains(&format!("`{href}` on appendix/all/index.html")))
     };
 
     // Only the guide changed: every part is reused, and their links now lead nowhere.

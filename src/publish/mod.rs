@@ -272,7 +272,7 @@ impl<'a> Publisher<'a> {
     /// The search index, unless it was made before rendering: `None` then. Meant to run while
     /// pages render (it reads only the site), as it takes as long as a tenth of them.
     pub fn search_index(&self) -> Option<Vec<u8>> {
-        // Only SharePoint renames pages; the index, whose URLs are pages, follows that rule.
+        // The index's URLs are pages, so they take the pages' published names.
         let made = self.search_index.is_some();
         (!made).then(|| search::index_js(self.site, &|url| rename_url(url, &self.names)))
     }

@@ -205,6 +205,7 @@ fn render_each(
             let kept = reader.map(|c| (c, &articles[..]));
             match render_job(&tera, site, job, &chunks, kept) {
                 Ok(Made::Files(files)) => {
+                    let count = files.len();
                     let mut kept = Vec::new();
                     for file in files {
                         if let Some(f) = fingerprint {
@@ -212,11 +213,12 @@ fn render_each(
                         }
                         sink.put(file)?;
                     }
-                    Ok(Outcome::Rendered(kept))
+                    Ok(Outcome::Rendered { files: count, kept })
                 }
                 Ok(Made::Parts { path, parts }) => {
                     sink.put_parts(path, &parts)?;
-                    Ok(Outcome::Rendered(Vec::new()))
+                    let kept = Vec::new();
+                    Ok(Outcome::Rendered { files: 1, kept })
                 }
                 Ok(Made::Reused(file)) => {
                     sink.put(file)?;
@@ -231,8 +233,8 @@ fn render_each(
     for outcome in outcomes {
         match outcome {
             Outcome::Reused => {}
-            Outcome::Rendered(kept) => {
-                rendered += kept.len().max(1);
+            Outcome::Rendered { files, kept } => {
+                rendered += files;
                 if let Some(cache) = cache.as_deref_mut() {
                     for (path, fingerprint, bytes) in kept {
                         cache.store(path, fingerprint, bytes);
@@ -266,8 +268,12 @@ fn render_each(
 enum Outcome {
     /// Taken from the cache.
     Reused,
-    /// Rendered; with what the cache keeps of its files, when they may be cached.
-    Rendered(Vec<(String, u64, Arc<[u8]>)>),
+    /// Rendered into `files` files; with what the cache keeps of them, when they may be
+    /// cached.
+    Rendered {
+        files: usize,
+        kept: Vec<(String, u64, Arc<[u8]>)>,
+    },
     Failed(Diagnostic),
 }
 
