@@ -36,6 +36,8 @@ pub struct Config {
     pub target: Target,
     /// Settings for `target = "sharepoint"`.
     pub sharepoint: SharePoint,
+    /// `[search]`: the client-side search index.
+    pub search: Search,
 }
 
 /// The host the output is shaped for.
@@ -72,6 +74,30 @@ pub struct SharePoint {
     pub site_path: String,
 }
 
+/// `[search]` in `ppdocs.toml`.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Search {
+    /// Past this size (in KB) the index is split into parts that a search loads on demand, so
+    /// no reader downloads the whole index; below it, one file is quicker.
+    pub split_above_kb: u64,
+}
+
+impl Default for Search {
+    fn default() -> Self {
+        Search {
+            split_above_kb: 1024,
+        }
+    }
+}
+
+impl Search {
+    /// [`Search::split_above_kb`] in bytes.
+    pub fn split_above(&self) -> usize {
+        usize::try_from(self.split_above_kb.saturating_mul(1024)).unwrap_or(usize::MAX)
+    }
+}
+
 impl Default for SharePoint {
     fn default() -> Self {
         SharePoint {
@@ -93,6 +119,7 @@ impl Default for Config {
             review_window_days: 30,
             target: Target::Default,
             sharepoint: SharePoint::default(),
+            search: Search::default(),
             sanitize: false,
         }
     }

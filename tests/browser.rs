@@ -1,6 +1,6 @@
 //! Runs the browser specs (`tests/browser/specs/*.test.mjs`: axe-core, phone layout, theme
-//! toggle, keyboard, print to PDF) in headless Chromium against the example site, built
-//! here into a temporary folder. Without Chromium, Node or the harness's `node_modules`
+//! toggle, keyboard, print to PDF, search) in headless Chromium against the example site,
+//! built here into a temporary folder (and, for search, a copy whose index is split). Without Chromium, Node or the harness's `node_modules`
 //! (`npm ci` in `tests/browser`), the test says that it SKIPPED them, and passes, unless
 //! `PPDOCS_REQUIRE_BROWSER` is set (as `.ci/run` does), when it fails.
 
@@ -74,6 +74,10 @@ fn browser_specs_pass_in_headless_chromium() {
     }
     let project = TestProject::example();
     project.build();
+    // The same site with its search index split into parts, for the search specs.
+    let split = TestProject::example();
+    split.split_search_index();
+    split.build();
     let specs = specs(&harness);
     assert!(specs.len() >= 5, "specs found: {specs:?}");
     let output = Command::new("node")
@@ -81,6 +85,7 @@ fn browser_specs_pass_in_headless_chromium() {
         .args(&specs)
         .current_dir(&harness)
         .env("PPDOCS_SITE", project.root.join("site"))
+        .env("PPDOCS_SPLIT_INDEX_SITE", split.root.join("site"))
         .env("PPDOCS_CHROMIUM", &chromium)
         .env("NO_COLOR", "1")
         .output()

@@ -140,6 +140,165 @@ fn search_index_is_a_script_that_finds_tasks_records_and_modules() {
     assert!(project.site_file("search/index.html").is_file());
 }
 
+/// The JSON a search script assigns (`window.ppdocsSearchIndex = JSON;\n`, or for a part of a
+/// split index, `(…)["name"] = JSON;\n`).
+fn script_json(script: &str) -> serde_json::Value {
+    let json = script.strip_prefix("window.ppdocsSearchIndex = ");
+    let json = json.or_else(|| script.split_once("] = ").map(|(_, json)| json));
+    let json = json.expect("the script assigns a global");
+    let json = json.strip_suffix(";\n").expect("the script ends with `;`");
+    serde_json::from_str(json).unwrap()
+}
+
+/// The lowercased words of `text`, as the split index and `search.js` cut them.
+fn words(text: &str) -> Vec<String> {
+    let lowercase = text.to_lowercase();
+    let words = lowercase.split(|c: char| !c.is_alphanumeric());
+    words
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Builds the example with [`TestProject::split_search_index`] and `extra` arguments, and
+/// returns its manifest and the folder that holds its parts, after checking that each part
+/// sets the global under its own name. `home` is the dashboard's file name.
+fn split_index(
+    project: &TestProject,
+    extra: &[&str],
+    home: &str,
+) -> (serde_json::Value, std::path::PathBuf) {
+    project.split_search_index();
+    build(project, extra);
+    let page = project.page(home);
+    let manifest_path = project
+        .root
+        .join("site")
+        .join(&page.attr("form.search", "data-src")[0]);
+    let manifest = script_json(&fs::read_to_string(manifest_path).unwrap());
+    let dir = project
+        .root
+        .join("site")
+        .join(manifest["split"]["dir"].as_str().unwrap());
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_str().unwrap().to_string();
+        let script = fs::read_to_string(&path).unwrap();
+        let expected =
+            format!("(window.ppdocsSearchParts = window.ppdocsSearchParts || {{}})[\"{name}\"] = ");
+        assert!(script.starts_with(&expected), "{}", path.display());
+    }
+    (manifest, dir)
+}
+
+#[test]
+fn a_large_search_index_is_split_into_chunks_and_term_shards() {
+    let whole = TestProject::example();
+    whole.add_many_tasks();
+    build(&whole, &[]);
+    let entries = script_json(&whole.read("site/assets/search-index.js"))["entries"].clone();
+    let entries = entries.as_array().unwrap();
+
+    let project = TestProject::example();
+    let (manifest, dir) = split_index(&project, &[], "index.html");
+    let split = &manifest["split"];
+    assert_eq!(
+        manifest["fields"],
+        serde_json::json!(["kind", "title", "url", "context", "text"])
+    );
+    assert_eq!(split["entries"], entries.len());
+    let chunk = split["chunk"].as_u64().unwrap() as usize;
+    let part =
+        |name: String| script_json(&fs::read_to_string(dir.join(format!("{name}.js"))).unwrap());
+
+    // The chunks hold the same entries as the whole index, in order.
+    let chunks = entries.len().div_ceil(chunk);
+    let chunked: Vec<serde_json::Value> = (0..chunks)
+        .flat_map(|n| part(format!("e{n}")).as_array().unwrap().clone())
+        .collect();
+    assert_eq!(&chunked, entries);
+
+    // Each shard holds the words from its first up to the next shard's first; together they
+    // list every word of every entry once, under the entry (as a title word if it is one),
+    // each list as differences from the number before.
+    let firsts: Vec<&str> = split["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(firsts.len() > 2, "{firsts:?}");
+    let mut postings = std::collections::BTreeMap::new();
+    for (n, first) in firsts.iter().enumerate() {
+        let shard = part(format!("t{n}"));
+        for (word, lists) in shard.as_object().unwrap() {
+            assert!(word.as_str() >= *first, "{word} in shard {n}");
+            if let Some(next) = firsts.get(n + 1) {
+                assert!(word.as_str() < *next, "{word} in shard {n}");
+            }
+            for (list, in_title) in lists.as_array().unwrap().iter().zip([true, false]) {
+                let mut entry = 0;
+                for gap in list.as_array().unwrap() {
+                    entry += gap.as_u64().unwrap();
+                    assert!(postings.insert((word.clone(), entry), in_title).is_none());
+                }
+            }
+        }
+    }
+    let mut expected = std::collections::BTreeMap::new();
+    for (n, entry) in entries.iter().enumerate() {
+        let text = |field: usize| entry[field].as_str().unwrap();
+        for word in words(text(3)).into_iter().chain(words(text(4))) {
+            expected.insert((word, n as u64), false);
+        }
+        for word in words(text(1)) {
+            expected.insert((word, n as u64), true);
+        }
+    }
+    assert_eq!(postings, expected);
+    // Nothing else is in the parts' folder.
+    let files = fs::read_dir(&dir).unwrap().count();
+    assert_eq!(files, chunks + firsts.len());
+}
+
+#[test]
+fn a_split_search_index_works_on_github_pages_and_sharepoint() {
+    for (target, manifest_name) in [
+        ("github-pages", "assets/search-index."),
+        ("sharepoint", "assets/search-index.js"),
+    ] {
+        let project = TestProject::example();
+        let home = if target == "sharepoint" {
+            "index.aspx"
+        } else {
+            "index.html"
+        };
+        let (manifest, dir) = split_index(&project, &["--target", target], home);
+        let src = project.page(home).attr("form.search", "data-src")[0].clone();
+        assert!(src.starts_with(manifest_name), "{target}: {src}");
+        let split = &manifest["split"];
+        let chunks = split["entries"]
+            .as_u64()
+            .unwrap()
+            .div_ceil(split["chunk"].as_u64().unwrap());
+        let shards = split["shards"].as_array().unwrap().len() as u64;
+        for name in (0..chunks)
+            .map(|n| format!("e{n}"))
+            .chain((0..shards).map(|n| format!("t{n}")))
+        {
+            assert!(dir.join(format!("{name}.js")).is_file(), "{target}: {name}");
+        }
+        // The entries' URLs carry the host's page names.
+        let first = script_json(&fs::read_to_string(dir.join("e0.js")).unwrap());
+        let url = first[0][2].as_str().unwrap();
+        let file = url.split_once('#').map_or(url, |(file, _)| file);
+        assert!(
+            project.root.join("site").join(file).is_file(),
+            "{target}: {url}"
+        );
+    }
+}
+
 #[test]
 fn base_url_adds_a_sitemap_of_every_page() {
     let project = TestProject::example();

@@ -68,9 +68,11 @@ fn apply_random_edit(project: &TestProject, rng: &mut Rng, step: usize) -> Strin
         5 => {
             let base =
                 ["https://learn.microsoft.com", "https://docs.example.com"][rng.below(2) as usize];
+            // The search index in one file or split into parts (and back).
+            let split_above_kb = [0, 1024][rng.below(2) as usize];
             project.write(
                 "ppdocs.toml",
-                &format!("title = \"Site {step}\"\nlearn_base_url = \"{base}\"\n"),
+                &format!("title = \"Site {step}\"\nlearn_base_url = \"{base}\"\n[search]\nsplit_above_kb = {split_above_kb}\n"),
             );
             "edit config".into()
         }

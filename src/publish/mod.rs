@@ -129,7 +129,7 @@ pub struct Publisher<'a> {
     /// Made before rendering where it must be (GitHub Pages' hashed names link to its content)
     /// or can be cheaply (`serve` reuses the last one); otherwise made by
     /// [`Publisher::search_index`] while pages render.
-    search_index: Option<Arc<[u8]>>,
+    search_index: Option<Arc<[OutputFile]>>,
     strings: Interner,
     found: Mutex<Found>,
     cache: Option<&'a ScanCache>,
@@ -213,10 +213,12 @@ impl<'a> Publisher<'a> {
         cache: Option<&'a ScanCache>,
     ) -> Self {
         let mut search_index = None;
+        let split_above = site.config.search.split_above();
         let names = match site.config.target {
             Target::GithubPages => {
-                let index: &Arc<[u8]> =
-                    search_index.insert(Arc::from(search::index_js(site, &|url| url.to_string())));
+                let index: &Arc<[OutputFile]> = search_index.insert(Arc::from(
+                    search::index_files(site, &|url| url.to_string(), split_above),
+                ));
                 // Every asset's content is known before any page is rendered, so pages can
                 // link to the hashed names as they pass.
                 let highlight = highlight::stylesheet();
@@ -226,7 +228,9 @@ impl<'a> Publisher<'a> {
                     .map(|(name, bytes)| (format!("{ASSETS_DIR}/{name}"), &bytes[..]))
                     .chain([
                         (format!("{ASSETS_DIR}/highlight.css"), highlight.as_bytes()),
-                        (search::INDEX_PATH.to_string(), &index[..]),
+                        // The index's script comes first; a split index's parts are in a
+                        // folder named by their hash already.
+                        (search::INDEX_PATH.to_string(), &index[0].contents[..]),
                     ]);
                 Names::Hashed(
                     assets
@@ -246,7 +250,12 @@ impl<'a> Publisher<'a> {
             // `serve`: the last index is reused while its entries are unchanged.
             let mut recorded = cache.lock();
             let publish_url = |url: &str| rename_url(url, &names);
-            let index = search::index_js_reusing(site, &publish_url, recorded.search_index.take());
+            let index = search::index_files_reusing(
+                site,
+                &publish_url,
+                split_above,
+                recorded.search_index.take(),
+            );
             search_index = Some(index.1.clone());
             recorded.search_index = Some(index);
         }
@@ -271,23 +280,25 @@ impl<'a> Publisher<'a> {
 
     /// The search index, unless it was made before rendering: `None` then. Meant to run while
     /// pages render (it reads only the site), as it takes as long as a tenth of them.
-    pub fn search_index(&self) -> Option<Vec<u8>> {
+    pub fn search_index(&self) -> Option<Vec<OutputFile>> {
         // The index's URLs are pages, so they take the pages' published names.
         let made = self.search_index.is_some();
-        (!made).then(|| search::index_js(self.site, &|url| rename_url(url, &self.names)))
+        let split_above = self.site.config.search.split_above();
+        (!made).then(|| {
+            search::index_files(self.site, &|url| rename_url(url, &self.names), split_above)
+        })
     }
 
     /// Puts the search index out (`made` by [`Publisher::search_index`], or before rendering),
     /// checks every link, and adds the host's extra files.
-    pub fn finish(mut self, made: Option<Vec<u8>>) -> anyhow::Result<Published> {
+    pub fn finish(mut self, made: Option<Vec<OutputFile>>) -> anyhow::Result<Published> {
         let index = made
             .map(Arc::from)
             .or(self.search_index.take())
             .unwrap_or_default();
-        self.put(OutputFile {
-            path: search::INDEX_PATH.to_string(),
-            contents: index,
-        })?;
+        for file in index.iter() {
+            self.put(file.clone())?;
+        }
         let Publisher {
             site,
             sources,

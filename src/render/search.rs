@@ -1,60 +1,105 @@
 //! The client-side search index: every article, section, task, training module and evidence
-//! record, as a script that sets a global. A script file (not JSON fetched at run time)
-//! because `fetch` fails under `file://`; `assets/search.js` loads it on first use.
+//! record, as scripts that set globals. Scripts (not JSON fetched at run time) because `fetch`
+//! fails under `file://`; `assets/search.js` loads them on first use.
+//!
+//! A small site's index is one script. Past `[search] split_above_kb` it is split, as
+//! Pagefind splits its index, so a search loads a few small files whatever the site's size:
+//! `assets/search-index.js` then holds only a manifest; the entries are in chunks of
+//! [`CHUNK_ENTRIES`], and a term index maps each word to the entries it occurs in, in shards
+//! of about [`SHARD_BYTES`] cut at word boundaries in sorted order, so the words starting with
+//! any prefix sit in one shard or a few neighbours.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
+use hashbrown::HashMap;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
+use super::OutputFile;
 use crate::site::Site;
 
-/// Where the index is written.
+/// Where the index (or, when split, its manifest) is written.
 pub const INDEX_PATH: &str = "assets/search-index.js";
 /// The search results page (the search form's `action`, for the full list of hits).
 pub const SEARCH_PAGE: &str = "search/index.html";
 /// The index script is exactly this, the index as JSON, and [`INDEX_SUFFIX`].
 pub const INDEX_PREFIX: &str = "window.ppdocsSearchIndex = ";
 pub const INDEX_SUFFIX: &str = ";\n";
+/// A split index's parts are in a folder here named by their hash, so a host or browser that
+/// caches files never mixes the parts of two builds.
+const PARTS_DIR: &str = "assets/search";
+/// Entries per chunk: a search shows at most a few hundred hits, drawn from as many chunks.
+const CHUNK_ENTRIES: usize = 128;
+/// A term shard is cut at the first word boundary past this size.
+const SHARD_BYTES: usize = 64 * 1024;
 
 /// Longest text kept per entry: enough for a snippet and for matching the words that
 /// matter, while a 10,000-task site stays a few MB.
 const TEXT_LIMIT: usize = 240;
 
+/// The entry fields, in order, so each entry is an array rather than a keyed object.
+const FIELDS: [&str; 5] = ["kind", "title", "url", "context", "text"];
+
 #[derive(Serialize)]
 struct Index<'a> {
-    /// Entry fields, in order, so each entry is an array rather than a keyed object.
     fields: [&'static str; 5],
-    entries: Vec<Entry<'a>>,
+    entries: &'a [Entry<'a>],
+}
+
+/// The manifest of a split index: where its parts are and which words each shard starts at.
+#[derive(Serialize)]
+struct Manifest<'a> {
+    fields: [&'static str; 5],
+    split: Split<'a>,
+}
+
+#[derive(Serialize)]
+struct Split<'a> {
+    /// The parts' folder, relative to the site root, ending in `/`.
+    dir: String,
+    /// Entries per chunk: entry `n` is in chunk `e{n / chunk}.js`.
+    chunk: usize,
+    /// How many entries there are.
+    entries: usize,
+    /// The first word of each term shard `t{i}.js`, in the order of [`utf16_order`].
+    shards: Vec<&'a str>,
 }
 
 /// `[kind, title, url, context, text]`. `url` is relative to the site root.
 #[derive(Serialize, Hash)]
 struct Entry<'a>(&'static str, &'a str, String, &'a str, String);
 
-/// The index script's bytes, with each URL passed through `publish_url` (the host may rename
-/// pages). Output is deterministic: entries follow the site's order.
-pub fn index_js(site: &Site, publish_url: &dyn Fn(&str) -> String) -> Vec<u8> {
-    script(published_entries(site, publish_url))
-}
-
-/// An index script with the hash of its entries, so `serve` can tell an unchanged index.
-pub type HashedIndex = (u64, Arc<[u8]>);
-
-/// [`index_js`], reusing `previous` when its entries are the same (most edits change no
-/// title, task or record): making the entries costs far less than writing the script.
-pub fn index_js_reusing(
+/// The index's files, its script at [`INDEX_PATH`] first, with each URL passed through
+/// `publish_url` (the host may rename pages). It is split when its entries pass `split_above`
+/// bytes. Output is deterministic: entries follow the site's order.
+pub fn index_files(
     site: &Site,
     publish_url: &dyn Fn(&str) -> String,
+    split_above: usize,
+) -> Vec<OutputFile> {
+    files(&published_entries(site, publish_url), split_above)
+}
+
+/// The index's files with the hash of its entries, so `serve` can tell an unchanged index.
+pub type HashedIndex = (u64, Arc<[OutputFile]>);
+
+/// [`index_files`], reusing `previous` when its entries are the same (most edits change no
+/// title, task or record): making the entries costs far less than writing the scripts.
+pub fn index_files_reusing(
+    site: &Site,
+    publish_url: &dyn Fn(&str) -> String,
+    split_above: usize,
     previous: Option<HashedIndex>,
 ) -> HashedIndex {
     let entries = published_entries(site, publish_url);
     let mut hasher = DefaultHasher::new();
     entries.hash(&mut hasher);
+    split_above.hash(&mut hasher);
     let hash = hasher.finish();
     match previous {
-        Some((previous_hash, bytes)) if previous_hash == hash => (hash, bytes),
-        _ => (hash, Arc::from(script(entries))),
+        Some((previous_hash, files)) if previous_hash == hash => (hash, files),
+        _ => (hash, Arc::from(files(&entries, split_above))),
     }
 }
 
@@ -66,16 +111,126 @@ fn published_entries<'a>(site: &'a Site, publish_url: &dyn Fn(&str) -> String) -
     entries
 }
 
-fn script(entries: Vec<Entry<'_>>) -> Vec<u8> {
-    let index = Index {
-        fields: ["kind", "title", "url", "context", "text"],
-        entries,
+fn files(entries: &[Entry<'_>], split_above: usize) -> Vec<OutputFile> {
+    let size: usize = entries
+        .iter()
+        .map(|e| e.1.len() + e.2.len() + e.3.len() + e.4.len() + 24)
+        .sum();
+    if size <= split_above {
+        let index = Index {
+            fields: FIELDS,
+            entries,
+        };
+        return vec![output(INDEX_PATH.to_string(), INDEX_PREFIX, &json(&index))];
+    }
+    split(entries)
+}
+
+/// The chunks, the term shards and the manifest that lists them.
+fn split(entries: &[Entry<'_>]) -> Vec<OutputFile> {
+    let chunks: Vec<String> = entries.chunks(CHUNK_ENTRIES).map(json).collect();
+    let terms = terms(entries);
+    let mut shards: Vec<(&str, String)> = Vec::new();
+    for (term, postings) in &terms {
+        let entry = format!("{}:{}", json(term), json(postings));
+        match shards.last_mut() {
+            Some((_, shard)) if shard.len() < SHARD_BYTES => {
+                shard.push(',');
+                shard.push_str(&entry);
+            }
+            _ => shards.push((term, entry)),
+        }
+    }
+    let mut hasher = Sha256::new();
+    for part in chunks.iter().chain(shards.iter().map(|(_, shard)| shard)) {
+        hasher.update(part.len().to_le_bytes());
+        hasher.update(part);
+    }
+    let dir = format!("{PARTS_DIR}/{}/", crate::load::hex(&hasher.finalize()[..5]));
+    let manifest = Manifest {
+        fields: FIELDS,
+        split: Split {
+            dir: dir.clone(),
+            chunk: CHUNK_ENTRIES,
+            entries: entries.len(),
+            shards: shards.iter().map(|(first, _)| *first).collect(),
+        },
     };
-    let json = serde_json::to_string(&index).unwrap_or_else(|_| "{}".to_string());
+    let mut files = vec![output(
+        INDEX_PATH.to_string(),
+        INDEX_PREFIX,
+        &json(&manifest),
+    )];
+    let mut part = |name: String, json: &str| {
+        let prefix =
+            format!("(window.ppdocsSearchParts = window.ppdocsSearchParts || {{}})[\"{name}\"] = ");
+        files.push(output(format!("{dir}{name}.js"), &prefix, json));
+    };
+    for (n, chunk) in chunks.iter().enumerate() {
+        part(format!("e{n}"), chunk);
+    }
+    for (n, (_, shard)) in shards.iter().enumerate() {
+        part(format!("t{n}"), &format!("{{{shard}}}"));
+    }
+    files
+}
+
+/// Each word with the entries it occurs in, sorted by [`utf16_order`]: two
+/// lists of ascending entry numbers, each number given as the difference from the one before
+/// (so most take a byte or two), the first for entries with the word in their title.
+fn terms(entries: &[Entry<'_>]) -> Vec<(String, [Vec<u32>; 2])> {
+    let mut postings: HashMap<String, [Vec<u32>; 2]> = HashMap::new();
+    for (n, entry) in entries.iter().enumerate() {
+        let n = n as u32;
+        for (text, in_title) in [(entry.1, true), (entry.3, false), (&entry.4[..], false)] {
+            // Words as `search.js` cuts a query: lowercased as a whole (as `toLowerCase`, final
+            // sigma included), then cut at every character that is neither a letter nor a
+            // digit (`/[^\p{Alphabetic}\p{N}]+/u`).
+            let lowercase = text.to_lowercase();
+            let words = lowercase.split(|c: char| !c.is_alphanumeric());
+            for word in words.filter(|word| !word.is_empty()) {
+                let lists = postings.entry_ref(word).or_default();
+                // The title's words come first, so a word is listed once, as a title word
+                // when it is one.
+                if lists[0].last() != Some(&n) && lists[1].last() != Some(&n) {
+                    lists[usize::from(!in_title)].push(n);
+                }
+            }
+        }
+    }
+    let mut terms: Vec<(String, [Vec<u32>; 2])> = postings.into_iter().collect();
+    terms.sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
+    for (_, lists) in &mut terms {
+        for list in lists {
+            let mut previous = 0;
+            for n in list.iter_mut() {
+                (*n, previous) = (*n - previous, *n);
+            }
+        }
+    }
+    terms
+}
+
+/// The order of JavaScript's `<` on strings (UTF-16 code units), which the manifest's shard
+/// list must follow for `search.js` to find a word's shard by comparing.
+fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    // Entries are strings and numbers: serializing them cannot fail.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// `prefix`, then `json` made safe inside a script, then `;`.
+fn output(path: String, prefix: &str, json: &str) -> OutputFile {
     // `<` only occurs inside JSON strings, where `\u003c` means the same: no `</script>`
     // or `<%` (which SharePoint rejects) can appear in the file.
     let json = json.replace('<', "\\u003c");
-    format!("{INDEX_PREFIX}{json}{INDEX_SUFFIX}").into_bytes()
+    OutputFile {
+        path,
+        contents: Arc::from(format!("{prefix}{json}{INDEX_SUFFIX}").into_bytes()),
+    }
 }
 
 fn entries(site: &Site) -> Vec<Entry<'_>> {

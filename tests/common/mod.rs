@@ -60,6 +60,34 @@ impl TestProject {
         fs::write(path, text).unwrap();
     }
 
+    /// Adds to the example an article of 1,200 tasks, each with words of its own, so its term
+    /// index fills several shards.
+    pub fn add_many_tasks(&self) {
+        let mut article = String::from("---\ntitle: Many tasks\n---\n\n# Many tasks\n");
+        for section in 0..30 {
+            article.push_str(&format!(
+                "\n## Area {section}\n\n| Done? | Task |\n| --- | --- |\n"
+            ));
+            for task in 0..40 {
+                let n = section * 40 + task;
+                article.push_str(&format!(
+                    "| &#9744; | Review alpha{n} bravo{n} charlie{n} delta{n} echo{n} foxtrot{n} |\n"
+                ));
+            }
+        }
+        self.write("content/many-tasks.md", &article);
+    }
+
+    /// [`TestProject::add_many_tasks`], and the search index split whatever its size.
+    pub fn split_search_index(&self) {
+        self.add_many_tasks();
+        let config = self.read("ppdocs.toml");
+        self.write(
+            "ppdocs.toml",
+            &format!("{config}\n[search]\nsplit_above_kb = 0\n"),
+        );
+    }
+
     pub fn read(&self, path: &str) -> String {
         fs::read_to_string(self.root.join(path)).unwrap_or_else(|e| panic!("reading {path}: {e}"))
     }

@@ -10,6 +10,9 @@ if (!siteDir) {
   throw new Error("PPDOCS_SITE is not set: point it at a built site (cargo test --test browser does this)");
 }
 
+/** The example with its search index split into parts ($PPDOCS_SPLIT_INDEX_SITE), if built. */
+export const splitIndexSiteDir = process.env.PPDOCS_SPLIT_INDEX_SITE;
+
 /** The pages the specs look at, by role. */
 export const PAGES = {
   dashboard: "index.html",
@@ -24,8 +27,8 @@ export const PAGES = {
 };
 
 /** A page of the site as a file:// URL. */
-export function fileUrl(path) {
-  return pathToFileURL(join(siteDir, path)).href;
+export function fileUrl(path, dir = siteDir) {
+  return pathToFileURL(join(dir, path)).href;
 }
 
 /** Every HTML page of the site, as paths relative to its root, sorted. */
@@ -46,10 +49,10 @@ const TYPES = {
 };
 
 /**
- * Serves the site at http://127.0.0.1:<free port><prefix> (prefix like "/ppdocs/").
+ * Serves the site in `dir` at http://127.0.0.1:<free port><prefix> (prefix like "/ppdocs/").
  * Returns { url(path), close() }. Anything outside the prefix or the site is 404.
  */
-export async function serveSite(prefix = "/ppdocs/") {
+export async function serveSite(prefix = "/ppdocs/", dir = siteDir) {
   const server = createServer((request, response) => {
     let path = null;
     try {
@@ -58,8 +61,8 @@ export async function serveSite(prefix = "/ppdocs/") {
       // A malformed escape: 404 below.
     }
     const inside = path?.startsWith(prefix) ? normalize(path.slice(prefix.length)) : null;
-    let file = inside === null ? null : join(siteDir, inside);
-    if (file && !relative(siteDir, file).startsWith("..")) {
+    let file = inside === null ? null : join(dir, inside);
+    if (file && !relative(dir, file).startsWith("..")) {
       try {
         if (statSync(file).isDirectory()) {
           file = join(file, "index.html");

@@ -1,23 +1,28 @@
 // Hosting: the same site works opened from disk (file://) and served under a sub-path. A
 // reader follows the navigation, and finds a task by searching for "Sentinel" — from the
-// top bar's dropdown and from the results page — with no request failing on the way.
+// top bar's dropdown and from the results page — with no request failing on the way. The
+// searches run again on a copy of the site whose search index is split into parts.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { openBrowser } from "../lib/browser.mjs";
-import { PAGES, fileUrl, serveSite } from "../lib/site.mjs";
+import { PAGES, fileUrl, serveSite, siteDir, splitIndexSiteDir } from "../lib/site.mjs";
 
 const origins = [
-  ["file://", async () => ({ url: fileUrl, close: async () => {} })],
-  ["http://…/ppdocs/", async () => serveSite("/ppdocs/")],
+  ["file://", async (dir) => ({ url: (path) => fileUrl(path, dir), close: async () => {} })],
+  ["http://…/ppdocs/", async (dir) => serveSite("/ppdocs/", dir)],
 ];
+const sites = [["", siteDir]];
+if (splitIndexSiteDir) {
+  sites.push([" (search index split)", splitIndexSiteDir]);
+}
 
-for (const [origin, open] of origins) {
-  describe(`the site from ${origin}`, () => {
+for (const [origin, open] of origins) for (const [variant, dir] of sites) {
+  describe(`the site${variant} from ${origin}`, () => {
     let browser;
     let site;
     const failures = [];
     before(async () => {
-      site = await open();
+      site = await open(dir);
       browser = await openBrowser();
       // A request aborted because the test navigated on is not a failure of the site.
       browser.page.on("requestfailed", (r) => {

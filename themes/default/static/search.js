@@ -2,11 +2,20 @@
 // window.ppdocsSearchIndex; it is loaded on first use by adding a <script> element, which,
 // unlike fetch, works from file:// and under SharePoint's script policy. Results are built
 // with DOM methods and textContent only: indexed text is never parsed as HTML.
+//
+// A large site's index is split (see src/render/search.rs): the script then holds a manifest,
+// and a search loads the term shards for its words, then the chunks of entries it ranks first.
 (function () {
   "use strict";
 
   var DROPDOWN_LIMIT = 8;
   var PAGE_LIMIT = 200;
+  // A word whose prefix spans more term shards than this is left to the final check.
+  var SHARD_LIMIT = 8;
+  // Candidates checked for a search, at least: bounds the chunks a vague query loads.
+  var CHECK_LIMIT = 64;
+  // Words as src/render/search.rs cuts them: runs of letters and digits.
+  var NOT_WORD = /[^\p{Alphabetic}\p{N}]+/u;
   var KIND_LABELS = {
     checklist: "Checklist",
     section: "Section",
@@ -23,67 +32,220 @@
   var input = form.querySelector(".search-input");
   var panel = form.querySelector(".search-results");
   var root = form.getAttribute("data-root") || "";
-  var entries = null;
-  var waiting = [];
+  var index = null;
+  var parts = {};
 
-  function loadIndex(then) {
-    if (entries) {
-      then();
-      return;
-    }
-    waiting.push(then);
-    if (waiting.length > 1) {
-      return;
-    }
-    var script = document.createElement("script");
-    script.src = form.getAttribute("data-src");
-    script.onload = function () {
-      var index = window.ppdocsSearchIndex || { entries: [] };
-      entries = index.entries.map(function (e) {
-        return {
-          kind: e[0],
-          title: e[1],
-          url: e[2],
-          context: e[3],
-          text: e[4],
-          haystack: (e[1] + " " + e[3] + " " + e[4]).toLowerCase(),
-          id: e[1].toLowerCase()
-        };
-      });
-      var pending = waiting;
-      waiting = [];
-      pending.forEach(function (f) { f(); });
-    };
-    script.onerror = function () {
-      waiting = [];
-      showMessage(panel, "The search index could not be loaded.");
-    };
-    document.head.appendChild(script);
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = function () { reject(new Error("could not load " + src)); };
+      document.head.appendChild(script);
+    });
   }
 
-  // Every word must occur; an exact task ID or a word in the title ranks first.
-  function search(query, limit) {
-    var words = query.toLowerCase().split(/\s+/).filter(Boolean);
-    if (!words.length) {
-      return [];
+  // The index: { entries } when it is one file, { split } when it is split.
+  function loadIndex() {
+    if (!index) {
+      index = loadScript(form.getAttribute("data-src")).then(function () {
+        var loaded = window.ppdocsSearchIndex || { entries: [] };
+        if (loaded.split) {
+          return { split: loaded.split };
+        }
+        return { entries: loaded.entries.map(toEntry) };
+      });
     }
-    var hits = [];
-    entries.forEach(function (entry, order) {
-      var score = 0;
-      for (var i = 0; i < words.length; i++) {
-        if (entry.haystack.indexOf(words[i]) < 0) {
-          return;
+    return index;
+  }
+
+  // One part of a split index ("t3": term shard 3, "e12": entry chunk 12), loaded once.
+  function loadPart(split, name) {
+    if (!parts[name]) {
+      parts[name] = loadScript(root + split.dir + name + ".js").then(function () {
+        var part = (window.ppdocsSearchParts || {})[name];
+        if (!part) {
+          throw new Error("search index part " + name + " is missing");
         }
-        if (entry.id === words[i]) {
-          score += 100;
-        } else if (entry.title.toLowerCase().indexOf(words[i]) >= 0) {
-          score += 10;
-        }
+        return part;
+      });
+    }
+    return parts[name];
+  }
+
+  function toEntry(e, order) {
+    return {
+      kind: e[0],
+      title: e[1],
+      url: e[2],
+      context: e[3],
+      text: e[4],
+      haystack: (e[1] + " " + e[3] + " " + e[4]).toLowerCase(),
+      id: e[1].toLowerCase(),
+      order: order
+    };
+  }
+
+  // Every word must occur; an exact task ID or a word in the title ranks first. -1: no match.
+  function score(entry, words) {
+    var total = 0;
+    for (var i = 0; i < words.length; i++) {
+      if (entry.haystack.indexOf(words[i]) < 0) {
+        return -1;
       }
-      hits.push({ entry: entry, score: score, order: order });
-    });
-    hits.sort(function (a, b) { return b.score - a.score || a.order - b.order; });
+      if (entry.id === words[i]) {
+        total += 100;
+      } else if (entry.title.toLowerCase().indexOf(words[i]) >= 0) {
+        total += 10;
+      }
+    }
+    return total;
+  }
+
+  function best(hits, limit) {
+    hits.sort(function (a, b) { return b.score - a.score || a.entry.order - b.entry.order; });
     return hits.slice(0, limit).map(function (h) { return h.entry; });
+  }
+
+  function find(query, limit) {
+    var words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    return loadIndex().then(function (loaded) {
+      if (!words.length) {
+        return [];
+      }
+      if (loaded.split) {
+        return findSplit(loaded.split, words, limit);
+      }
+      var hits = [];
+      loaded.entries.forEach(function (entry) {
+        var s = score(entry, words);
+        if (s >= 0) {
+          hits.push({ entry: entry, score: s });
+        }
+      });
+      return best(hits, limit);
+    });
+  }
+
+  // The term shards that can hold words starting with `term`: the last shard that starts at
+  // or before it, and the shards after that which start with it.
+  function shardsFor(split, term) {
+    var shards = split.shards;
+    var low = 0;
+    var high = shards.length;
+    while (low < high) {
+      var middle = (low + high) >> 1;
+      if (shards[middle] <= term) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    var found = [Math.max(low - 1, 0)];
+    for (var i = low; i < shards.length && shards[i].lastIndexOf(term, 0) === 0; i++) {
+      found.push(i);
+    }
+    return found;
+  }
+
+  // The entries with a word starting with `term`, each with a weight: 2 if such a word is in
+  // its title, plus 1 if the word is `term` itself (so "paa" ranks PAA-01 above PAAB-01).
+  function postings(split, term, shards) {
+    return Promise.all(shards.map(function (i) { return loadPart(split, "t" + i); }))
+      .then(function (loaded) {
+        var found = new Map();
+        loaded.forEach(function (shard) {
+          Object.keys(shard).forEach(function (word) {
+            if (word.lastIndexOf(term, 0) !== 0) {
+              return;
+            }
+            var exact = word === term ? 1 : 0;
+            // Two lists, title words first, each of differences from the number before.
+            shard[word].forEach(function (list, other) {
+              var weight = (other ? 0 : 2) + exact;
+              var n = 0;
+              list.forEach(function (gap) {
+                n += gap;
+                if (!(found.get(n) >= weight)) {
+                  found.set(n, weight);
+                }
+              });
+            });
+          });
+        });
+        return found;
+      });
+  }
+
+  // Candidates are the entries with every term (a word of the query, cut as the index cuts
+  // words) at the start of one of their words, ranked by their weights; their chunks are
+  // loaded in batches and checked as a whole index is, until `limit` match or the best
+  // `CHECK_LIMIT` candidates (or `limit` times as many) have been checked.
+  function findSplit(split, words, limit) {
+    var terms = [];
+    words.join(" ").split(NOT_WORD).forEach(function (term) {
+      if (term && terms.indexOf(term) < 0) {
+        terms.push(term);
+      }
+    });
+    var lookups = terms.map(function (term) { return { term: term, shards: shardsFor(split, term) }; });
+    var narrow = lookups.filter(function (l) { return l.shards.length <= SHARD_LIMIT; });
+    if (!narrow.length) {
+      narrow = lookups.slice(0, 1);
+    }
+    if (!narrow.length) {
+      return Promise.resolve([]);
+    }
+    return Promise.all(narrow.map(function (l) { return postings(split, l.term, l.shards); }))
+      .then(function (lists) {
+        var candidates = [];
+        lists[0].forEach(function (weight, n) {
+          var rank = 0;
+          for (var i = 0; i < lists.length; i++) {
+            if (!lists[i].has(n)) {
+              return;
+            }
+            rank += lists[i].get(n);
+          }
+          candidates.push({ n: n, rank: rank });
+        });
+        candidates.sort(function (a, b) { return b.rank - a.rank || a.n - b.n; });
+        return checkCandidates(split, candidates, words, limit);
+      });
+  }
+
+  function checkCandidates(split, candidates, words, limit) {
+    var hits = [];
+    var next = 0;
+    var batch = Math.max(limit, 16);
+    function step() {
+      var some = candidates.slice(next, next + batch);
+      next += some.length;
+      var chunks = [];
+      some.forEach(function (c) {
+        var chunk = Math.floor(c.n / split.chunk);
+        if (chunks.indexOf(chunk) < 0) {
+          chunks.push(chunk);
+        }
+      });
+      return Promise.all(chunks.map(function (chunk) { return loadPart(split, "e" + chunk); }))
+        .then(function (loaded) {
+          some.forEach(function (c) {
+            var chunk = loaded[chunks.indexOf(Math.floor(c.n / split.chunk))];
+            var entry = toEntry(chunk[c.n % split.chunk], c.n);
+            var s = score(entry, words);
+            if (s >= 0) {
+              hits.push({ entry: entry, score: s });
+            }
+          });
+          var checked = next >= Math.max(CHECK_LIMIT, limit * 4);
+          if (hits.length >= limit || next >= candidates.length || checked) {
+            return best(hits, limit);
+          }
+          return step();
+        });
+    }
+    return step();
   }
 
   function resultItem(entry) {
@@ -124,8 +286,7 @@
     container.hidden = false;
   }
 
-  function showResults(container, query, limit) {
-    var hits = search(query, limit);
+  function showResults(container, query, hits) {
     if (!hits.length) {
       showMessage(container, "No results for “" + query + "”.");
       return;
@@ -138,6 +299,10 @@
     container.hidden = false;
   }
 
+  function showFailure(container) {
+    return function () { showMessage(container, "The search index could not be loaded."); };
+  }
+
   function update() {
     var query = input.value.trim();
     if (!query) {
@@ -145,18 +310,18 @@
       panel.textContent = "";
       return;
     }
-    loadIndex(function () {
+    find(query, DROPDOWN_LIMIT).then(function (hits) {
       if (input.value.trim() === query) {
-        showResults(panel, query, DROPDOWN_LIMIT);
+        showResults(panel, query, hits);
       }
-    });
+    }, showFailure(panel));
   }
 
   function hits() {
     return Array.prototype.slice.call(panel.querySelectorAll("a.search-hit"));
   }
 
-  input.addEventListener("focus", function () { loadIndex(function () {}); });
+  input.addEventListener("focus", function () { loadIndex().catch(function () {}); });
   input.addEventListener("input", update);
   form.addEventListener("keydown", function (event) {
     var links = hits();
@@ -185,10 +350,12 @@
   // The results page: the form's action, with ?q=...
   var page = document.querySelector("[data-search-page]");
   if (page) {
-    var query = new URLSearchParams(window.location.search).get("q") || "";
+    var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
     input.value = query;
-    if (query.trim()) {
-      loadIndex(function () { showResults(page, query.trim(), PAGE_LIMIT); });
+    if (query) {
+      find(query, PAGE_LIMIT).then(function (found) {
+        showResults(page, query, found);
+      }, showFailure(page));
     } else {
       showMessage(page, "Type in the search box above.");
     }
