@@ -285,6 +285,13 @@ impl<'a> Publisher<'a> {
         let made = self.search_index.is_some();
         let split_above = self.site.config.search.split_above();
         (!made).then(|| {
+            if self.sink.discards() {
+                // Only its path is needed, for the links to it to resolve.
+                return vec![OutputFile {
+                    path: search::INDEX_PATH.to_string(),
+                    contents: Arc::from(&b""[..]),
+                }];
+            }
             search::index_files(self.site, &|url| rename_url(url, &self.names), split_above)
         })
     }

@@ -65,6 +65,12 @@ pub trait Sink: Sync {
             contents: Arc::from(contents),
         })
     }
+
+    /// Whether the files are dropped unread (`check`), so what no page links to (the search
+    /// index's entries) need not be made.
+    fn discards(&self) -> bool {
+        false
+    }
 }
 
 /// What a job made: whole files, or a large one in parts for the sink to join.
@@ -134,6 +140,10 @@ pub struct Discard;
 impl Sink for Discard {
     fn put(&self, _: OutputFile) -> anyhow::Result<()> {
         Ok(())
+    }
+
+    fn discards(&self) -> bool {
+        true
     }
 }
 
