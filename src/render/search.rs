@@ -128,7 +128,6 @@ fn files(entries: &[Entry<'_>], split_above: usize) -> Vec<OutputFile> {
 
 /// The chunks, the term shards and the manifest that lists them.
 fn split(entries: &[Entry<'_>]) -> Vec<OutputFile> {
-    let chunks: Vec<String> = entries.chunks(CHUNK_ENTRIES).map(json).collect();
     let terms = terms(entries);
     let mut shards: Vec<(&str, String)> = Vec::new();
     for (term, postings) in &terms {
@@ -141,43 +140,44 @@ fn split(entries: &[Entry<'_>]) -> Vec<OutputFile> {
             _ => shards.push((term, entry)),
         }
     }
+    // Each part names itself (not its folder), so the folder can be named by the parts' hash.
+    let part = |name: String, json: &str| {
+        let prefix =
+            format!("(window.ppdocsSearchParts = window.ppdocsSearchParts || {{}})[\"{name}\"] = ");
+        output(name, &prefix, json)
+    };
+    let chunks = entries.chunks(CHUNK_ENTRIES).enumerate();
+    let mut parts: Vec<OutputFile> = chunks
+        .map(|(n, chunk)| part(format!("e{n}"), &json(chunk)))
+        .collect();
+    for (n, (_, shard)) in shards.iter().enumerate() {
+        parts.push(part(format!("t{n}"), &format!("{{{shard}}}")));
+    }
     let mut hasher = Sha256::new();
-    for part in chunks.iter().chain(shards.iter().map(|(_, shard)| shard)) {
-        hasher.update(part.len().to_le_bytes());
-        hasher.update(part);
+    for part in &parts {
+        hasher.update(part.contents.len().to_le_bytes());
+        hasher.update(&part.contents);
     }
     let dir = format!("{PARTS_DIR}/{}/", crate::load::hex(&hasher.finalize()[..5]));
+    for part in &mut parts {
+        part.path = format!("{dir}{}.js", part.path);
+    }
     let manifest = Manifest {
         fields: FIELDS,
         split: Split {
-            dir: dir.clone(),
+            dir,
             chunk: CHUNK_ENTRIES,
             entries: entries.len(),
             shards: shards.iter().map(|(first, _)| *first).collect(),
         },
     };
-    let mut files = vec![output(
-        INDEX_PATH.to_string(),
-        INDEX_PREFIX,
-        &json(&manifest),
-    )];
-    let mut part = |name: String, json: &str| {
-        let prefix =
-            format!("(window.ppdocsSearchParts = window.ppdocsSearchParts || {{}})[\"{name}\"] = ");
-        files.push(output(format!("{dir}{name}.js"), &prefix, json));
-    };
-    for (n, chunk) in chunks.iter().enumerate() {
-        part(format!("e{n}"), chunk);
-    }
-    for (n, (_, shard)) in shards.iter().enumerate() {
-        part(format!("t{n}"), &format!("{{{shard}}}"));
-    }
-    files
+    let index = output(INDEX_PATH.to_string(), INDEX_PREFIX, &json(&manifest));
+    std::iter::once(index).chain(parts).collect()
 }
 
-/// Each word with the entries it occurs in, sorted by [`utf16_order`]: two
-/// lists of ascending entry numbers, each number given as the difference from the one before
-/// (so most take a byte or two), the first for entries with the word in their title.
+/// Each word with the entries it occurs in, sorted by [`utf16_order`]: two lists of ascending
+/// entry numbers, each number given as the difference from the one before (so most take a
+/// byte or two), the first for entries with the word in their title.
 fn terms(entries: &[Entry<'_>]) -> Vec<(String, [Vec<u32>; 2])> {
     let mut postings: HashMap<String, [Vec<u32>; 2]> = HashMap::new();
     for (n, entry) in entries.iter().enumerate() {
