@@ -126,13 +126,15 @@ pub struct Publisher<'a> {
     sources: &'a Sources,
     sink: &'a dyn Sink,
     names: Names,
-    /// Made before rendering where it must be (GitHub Pages' hashed names link to its content)
-    /// or can be cheaply (`serve` reuses the last one); otherwise made by
-    /// [`Publisher::search_index`] while pages render.
+    /// Made before rendering where it must be (GitHub Pages' hashed names link to its
+    /// content); otherwise made by [`Publisher::search_index`] while pages render.
     search_index: Option<Arc<[OutputFile]>>,
     strings: Interner,
     found: Mutex<Found>,
+    /// Pages' records kept by `serve`, with plain names only.
     cache: Option<&'a ScanCache>,
+    /// Where `serve` keeps the last search index, whatever the names.
+    index_cache: Option<&'a ScanCache>,
 }
 
 /// What the pages passing through hold, kept compactly: strings are interned (in the
@@ -213,9 +215,9 @@ impl<'a> Publisher<'a> {
         cache: Option<&'a ScanCache>,
     ) -> Self {
         let mut search_index = None;
-        let split_above = site.config.search.split_above();
         let names = match site.config.target {
             Target::GithubPages => {
+                let split_above = site.config.search.split_above();
                 let index: &Arc<[OutputFile]> = search_index.insert(Arc::from(
                     search::index_files(site, &|url| url.to_string(), split_above),
                 ));
@@ -244,21 +246,7 @@ impl<'a> Publisher<'a> {
             Target::Sharepoint => Names::SharePoint(site.config.sharepoint.page_extension.clone()),
             Target::Default => Names::Plain,
         };
-        if search_index.is_none()
-            && let Some(cache) = cache
-        {
-            // `serve`: the last index is reused while its entries are unchanged.
-            let mut recorded = cache.lock();
-            let publish_url = |url: &str| rename_url(url, &names);
-            let index = search::index_files_reusing(
-                site,
-                &publish_url,
-                split_above,
-                recorded.search_index.take(),
-            );
-            search_index = Some(index.1.clone());
-            recorded.search_index = Some(index);
-        }
+        let index_cache = cache;
         // Only plain names leave a page's bytes unchanged, so only then can a record be reused.
         let cache = cache.filter(|_| names.is_plain());
         let strings = cache.map(ScanCache::take_strings).unwrap_or_default();
@@ -271,6 +259,7 @@ impl<'a> Publisher<'a> {
             strings: strings.thaw(),
             found: Mutex::new(Found::default()),
             cache,
+            index_cache,
         }
     }
 
@@ -280,29 +269,39 @@ impl<'a> Publisher<'a> {
 
     /// The search index, unless it was made before rendering: `None` then. Meant to run while
     /// pages render (it reads only the site), as it takes as long as a tenth of them.
-    pub fn search_index(&self) -> Option<Vec<OutputFile>> {
+    pub fn search_index(&self) -> Option<Arc<[OutputFile]>> {
+        if self.search_index.is_some() {
+            return None;
+        }
+        if self.sink.discards() {
+            // Only its path is needed, for the links to it to resolve.
+            let path = search::INDEX_PATH.to_string();
+            let contents = Arc::from(&b""[..]);
+            return Some(Arc::from([OutputFile { path, contents }]));
+        }
         // The index's URLs are pages, so they take the pages' published names.
-        let made = self.search_index.is_some();
+        let publish_url = |url: &str| rename_url(url, &self.names);
         let split_above = self.site.config.search.split_above();
-        (!made).then(|| {
-            if self.sink.discards() {
-                // Only its path is needed, for the links to it to resolve.
-                return vec![OutputFile {
-                    path: search::INDEX_PATH.to_string(),
-                    contents: Arc::from(&b""[..]),
-                }];
-            }
-            search::index_files(self.site, &|url| rename_url(url, &self.names), split_above)
-        })
+        let Some(cache) = self.index_cache else {
+            return Some(Arc::from(search::index_files(
+                self.site,
+                &publish_url,
+                split_above,
+            )));
+        };
+        // `serve`: the last index is reused while its entries are unchanged. The lock is not
+        // held meanwhile: pages being published need it.
+        let previous = cache.lock().search_index.take();
+        let index = search::index_files_reusing(self.site, &publish_url, split_above, previous);
+        let files = index.1.clone();
+        cache.lock().search_index = Some(index);
+        Some(files)
     }
 
     /// Puts the search index out (`made` by [`Publisher::search_index`], or before rendering),
     /// checks every link, and adds the host's extra files.
-    pub fn finish(mut self, made: Option<Vec<OutputFile>>) -> anyhow::Result<Published> {
-        let index = made
-            .map(Arc::from)
-            .or(self.search_index.take())
-            .unwrap_or_default();
+    pub fn finish(mut self, made: Option<Arc<[OutputFile]>>) -> anyhow::Result<Published> {
+        let index = made.or(self.search_index.take()).unwrap_or_default();
         for file in index.iter() {
             self.put(file.clone())?;
         }

@@ -13,6 +13,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use hashbrown::HashMap;
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -31,6 +32,8 @@ pub const INDEX_SUFFIX: &str = ";\n";
 const PARTS_DIR: &str = "assets/search";
 /// Entries per chunk: a search shows at most a few hundred hits, drawn from as many chunks.
 const CHUNK_ENTRIES: usize = 128;
+/// Entries per batch when the word index is made in parallel.
+const TERMS_BATCH: usize = 4096;
 /// A term shard is cut at the first word boundary past this size.
 const SHARD_BYTES: usize = 64 * 1024;
 
@@ -129,9 +132,12 @@ fn files(entries: &[Entry<'_>], split_above: usize) -> Vec<OutputFile> {
 /// The chunks, the term shards and the manifest that lists them.
 fn split(entries: &[Entry<'_>]) -> Vec<OutputFile> {
     let terms = terms(entries);
+    let encoded: Vec<String> = terms
+        .par_iter()
+        .map(|(term, postings)| format!("{}:{}", json(term), json(postings)))
+        .collect();
     let mut shards: Vec<(&str, String)> = Vec::new();
-    for (term, postings) in &terms {
-        let entry = format!("{}:{}", json(term), json(postings));
+    for ((term, _), entry) in terms.iter().zip(encoded) {
         match shards.last_mut() {
             Some((_, shard)) if shard.len() < SHARD_BYTES => {
                 shard.push(',');
@@ -146,7 +152,7 @@ fn split(entries: &[Entry<'_>]) -> Vec<OutputFile> {
             format!("(window.ppdocsSearchParts = window.ppdocsSearchParts || {{}})[\"{name}\"] = ");
         output(name, &prefix, json)
     };
-    let chunks = entries.chunks(CHUNK_ENTRIES).enumerate();
+    let chunks = entries.par_chunks(CHUNK_ENTRIES).enumerate();
     let mut parts: Vec<OutputFile> = chunks
         .map(|(n, chunk)| part(format!("e{n}"), &json(chunk)))
         .collect();
@@ -179,9 +185,42 @@ fn split(entries: &[Entry<'_>]) -> Vec<OutputFile> {
 /// entry numbers, each number given as the difference from the one before (so most take a
 /// byte or two), the first for entries with the word in their title.
 fn terms(entries: &[Entry<'_>]) -> Vec<(String, [Vec<u32>; 2])> {
-    let mut postings: HashMap<String, [Vec<u32>; 2]> = HashMap::new();
+    let batches: Vec<Postings> = entries
+        .par_chunks(TERMS_BATCH)
+        .enumerate()
+        .map(|(batch, entries)| postings(entries, batch * TERMS_BATCH))
+        .collect();
+    let mut batches = batches.into_iter();
+    let mut postings = batches.next().unwrap_or_default();
+    for batch in batches {
+        // A later batch's entries come after: appended, the lists stay in order.
+        for (word, [title, other]) in batch {
+            let lists = postings.entry(word).or_default();
+            lists[0].extend(title);
+            lists[1].extend(other);
+        }
+    }
+    let mut terms: Vec<(String, [Vec<u32>; 2])> = postings.into_iter().collect();
+    terms.sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
+    for (_, lists) in &mut terms {
+        for list in lists {
+            let mut previous = 0;
+            for n in list.iter_mut() {
+                (*n, previous) = (*n - previous, *n);
+            }
+        }
+    }
+    terms
+}
+
+/// Each word with the entries it occurs in: title words, then the others.
+type Postings = HashMap<String, [Vec<u32>; 2]>;
+
+/// The postings of `entries`, the first of which is entry number `first`.
+fn postings(entries: &[Entry<'_>], first: usize) -> Postings {
+    let mut postings = Postings::new();
     for (n, entry) in entries.iter().enumerate() {
-        let n = n as u32;
+        let n = (first + n) as u32;
         for (text, in_title) in [(entry.1, true), (entry.3, false), (&entry.4[..], false)] {
             // Words as `search.js` cuts a query: lowercased as a whole (as `toLowerCase`, final
             // sigma included), then cut at every character that is neither a letter nor a
@@ -198,17 +237,7 @@ fn terms(entries: &[Entry<'_>]) -> Vec<(String, [Vec<u32>; 2])> {
             }
         }
     }
-    let mut terms: Vec<(String, [Vec<u32>; 2])> = postings.into_iter().collect();
-    terms.sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
-    for (_, lists) in &mut terms {
-        for list in lists {
-            let mut previous = 0;
-            for n in list.iter_mut() {
-                (*n, previous) = (*n - previous, *n);
-            }
-        }
-    }
-    terms
+    postings
 }
 
 /// The order of JavaScript's `<` on strings (UTF-16 code units), which the manifest's shard
