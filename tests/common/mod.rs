@@ -60,8 +60,9 @@ impl TestProject {
         fs::write(path, text).unwrap();
     }
 
-    /// Adds to the example an article of 1,200 tasks, each with words of its own, so its term
-    /// index fills several shards.
+    /// Adds to the example an article of 1,200 tasks, each with 25 words of its own (task 17
+    /// has `a17w0` to `a17w24`), so its word index fills many shards, most of them with words
+    /// starting with `a`.
     pub fn add_many_tasks(&self) {
         let mut article = String::from("---\ntitle: Many tasks\n---\n\n# Many tasks\n");
         for section in 0..30 {
@@ -70,9 +71,8 @@ impl TestProject {
             ));
             for task in 0..40 {
                 let n = section * 40 + task;
-                article.push_str(&format!(
-                    "| &#9744; | Review alpha{n} bravo{n} charlie{n} delta{n} echo{n} foxtrot{n} |\n"
-                ));
+                let words: Vec<String> = (0..25).map(|k| format!("a{n}w{k}")).collect();
+                article.push_str(&format!("| &#9744; | Review {} |\n", words.join(" ")));
             }
         }
         self.write("content/many-tasks.md", &article);

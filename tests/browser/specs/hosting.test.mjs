@@ -79,6 +79,28 @@ for (const [origin, open] of origins) for (const [variant, dir] of sites) {
       assert.deepEqual(failures, []);
     });
 
+    if (dir === splitIndexSiteDir) {
+      test("a split index asks for more letters instead of loading most of it, then finds a task by its own word", async () => {
+        const { page } = browser;
+        await page.goto(site.url(PAGES.dashboard));
+        const shards = [];
+        const listen = (request) => {
+          if (/\/t\d+\.js$/.test(request.url())) shards.push(request.url());
+        };
+        page.on("request", listen);
+        // "a" starts the words of most of the word index's shards.
+        await page.locator("#search-input").fill("a");
+        await page.locator("#search-results .search-empty", { hasText: "Keep typing" }).waitFor({ timeout: 5000 });
+        assert.deepEqual(shards, [], "no shard is loaded for a one-letter query");
+        page.off("request", listen);
+        await page.locator("#search-input").fill("a17w3");
+        const first = page.locator("#search-results a.search-hit").first();
+        await first.waitFor({ timeout: 5000 });
+        assert.match(await first.textContent(), /a17w3 /);
+        assert.deepEqual(failures, []);
+      });
+    }
+
     test("a task ID finds its task first", async () => {
       const { page } = browser;
       await page.goto(site.url(PAGES.dashboard));

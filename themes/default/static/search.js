@@ -10,7 +10,8 @@
 
   var DROPDOWN_LIMIT = 8;
   var PAGE_LIMIT = 200;
-  // A word whose prefix spans more term shards than this is left to the final check.
+  // A word whose prefix spans more term shards than this is left to the final check (or, when
+  // every word of the query does, the reader is asked to type more).
   var SHARD_LIMIT = 8;
   // Candidates checked for a search, at least: bounds the chunks a vague query loads.
   var CHECK_LIMIT = 64;
@@ -107,6 +108,8 @@
     return hits.slice(0, limit).map(function (h) { return h.entry; });
   }
 
+  // The best `limit` entries for `query`, or, from a split index, null when its words are too
+  // short to look up.
   function find(query, limit) {
     var words = query.toLowerCase().split(/\s+/).filter(Boolean);
     return loadIndex().then(function (loaded) {
@@ -191,10 +194,9 @@
     var lookups = terms.map(function (term) { return { term: term, shards: shardsFor(split, term) }; });
     var narrow = lookups.filter(function (l) { return l.shards.length <= SHARD_LIMIT; });
     if (!narrow.length) {
-      narrow = lookups.slice(0, 1);
-    }
-    if (!narrow.length) {
-      return Promise.resolve([]);
+      // Only words too short to look up ("s" on a large site spans much of the word index):
+      // nothing is loaded until the reader types more.
+      return Promise.resolve(lookups.length ? null : []);
     }
     return Promise.all(narrow.map(function (l) { return postings(split, l.term, l.shards); }))
       .then(function (lists) {
@@ -286,7 +288,12 @@
     container.hidden = false;
   }
 
+  // `hits` is null when the query's words are too short to look up in a split index.
   function showResults(container, query, hits) {
+    if (!hits) {
+      showMessage(container, "Keep typing: “" + query + "” matches too many words.");
+      return;
+    }
     if (!hits.length) {
       showMessage(container, "No results for “" + query + "”.");
       return;
