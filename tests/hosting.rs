@@ -218,9 +218,10 @@ fn a_large_search_index_is_split_into_chunks_and_term_shards() {
         .collect();
     assert_eq!(&chunked, entries);
 
-    // Each shard holds the words from its first up to the next shard's first; together they
-    // list every word of every entry once, under the entry (as a title word if it is one),
-    // each list as differences from the number before.
+    // Each shard holds the words from its first up to the next shard's first, in JavaScript's
+    // order; together they list every word of every entry once, under the entry (as a title
+    // word if it is one), each list as differences from the number before, except the words
+    // in more than a quarter of the entries, written as `0`.
     let firsts: Vec<&str> = split["shards"]
         .as_array()
         .unwrap()
@@ -228,13 +229,19 @@ fn a_large_search_index_is_split_into_chunks_and_term_shards() {
         .map(|s| s.as_str().unwrap())
         .collect();
     assert!(firsts.len() > 2, "{firsts:?}");
+    let utf16 = |word: &str| word.encode_utf16().collect::<Vec<u16>>();
     let mut postings = std::collections::BTreeMap::new();
+    let mut common = std::collections::BTreeSet::new();
     for (n, first) in firsts.iter().enumerate() {
         let shard = part(format!("t{n}"));
         for (word, lists) in shard.as_object().unwrap() {
-            assert!(word.as_str() >= *first, "{word} in shard {n}");
+            assert!(utf16(word) >= utf16(first), "{word} in shard {n}");
             if let Some(next) = firsts.get(n + 1) {
-                assert!(word.as_str() < *next, "{word} in shard {n}");
+                assert!(utf16(word) < utf16(next), "{word} in shard {n}");
+            }
+            if lists == 0 {
+                common.insert(word.clone());
+                continue;
             }
             for (list, in_title) in lists.as_array().unwrap().iter().zip([true, false]) {
                 let mut entry = 0;
@@ -255,6 +262,20 @@ fn a_large_search_index_is_split_into_chunks_and_term_shards() {
             expected.insert((word, n as u64), true);
         }
     }
+    let mut counts = std::collections::BTreeMap::new();
+    for (word, _) in expected.keys() {
+        *counts.entry(word.clone()).or_insert(0) += 1;
+    }
+    let quarter = entries.len() / 4;
+    let expected_common: std::collections::BTreeSet<String> = counts
+        .into_iter()
+        .filter(|(_, count)| *count > quarter.max(chunk))
+        .map(|(word, _)| word)
+        .collect();
+    // "review" starts every task of the added article.
+    assert!(expected_common.contains("review"), "{expected_common:?}");
+    assert_eq!(common, expected_common);
+    expected.retain(|(word, _), _| !common.contains(word));
     assert_eq!(postings, expected);
     // Nothing else is in the parts' folder.
     let files = fs::read_dir(&dir).unwrap().count();
@@ -263,10 +284,14 @@ fn a_large_search_index_is_split_into_chunks_and_term_shards() {
 
 #[test]
 fn a_split_search_index_works_on_github_pages_and_sharepoint() {
-    for (target, manifest_name) in [
-        ("github-pages", "assets/search-index."),
-        ("sharepoint", "assets/search-index.js"),
-    ] {
+    // `assets/search-index.<10 hex digits>.js`.
+    let hashed = |src: &str| {
+        let hash = src
+            .strip_prefix("assets/search-index.")
+            .and_then(|s| s.strip_suffix(".js"));
+        hash.is_some_and(|h| h.len() == 10 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    for target in ["github-pages", "sharepoint"] {
         let project = TestProject::example();
         let home = if target == "sharepoint" {
             "index.aspx"
@@ -275,7 +300,10 @@ fn a_split_search_index_works_on_github_pages_and_sharepoint() {
         };
         let (manifest, dir) = split_index(&project, &["--target", target], home);
         let src = project.page(home).attr("form.search", "data-src")[0].clone();
-        assert!(src.starts_with(manifest_name), "{target}: {src}");
+        match target {
+            "github-pages" => assert!(hashed(&src), "{target}: {src}"),
+            _ => assert_eq!(src, "assets/search-index.js", "{target}"),
+        }
         let split = &manifest["split"];
         let chunks = split["entries"]
             .as_u64()

@@ -52,13 +52,13 @@ struct Index<'a> {
 
 /// The manifest of a split index: where its parts are and which words each shard starts at.
 #[derive(Serialize)]
-struct Manifest<'a> {
+struct Manifest {
     fields: [&'static str; 5],
-    split: Split<'a>,
+    split: Split,
 }
 
 #[derive(Serialize)]
-struct Split<'a> {
+struct Split {
     /// The parts' folder, relative to the site root, ending in `/`.
     dir: String,
     /// Entries per chunk: entry `n` is in chunk `e{n / chunk}.js`.
@@ -66,7 +66,7 @@ struct Split<'a> {
     /// How many entries there are.
     entries: usize,
     /// The first word of each term shard `t{i}.js`, in the order of [`utf16_order`].
-    shards: Vec<&'a str>,
+    shards: Vec<String>,
 }
 
 /// `[kind, title, url, context, text]`. `url` is relative to the site root.
@@ -115,6 +115,7 @@ fn published_entries<'a>(site: &'a Site, publish_url: &dyn Fn(&str) -> String) -
 }
 
 fn files(entries: &[Entry<'_>], split_above: usize) -> Vec<OutputFile> {
+    // The JSON's size, near enough: each entry's strings and its quotes, commas and kind.
     let size: usize = entries
         .iter()
         .map(|e| e.1.len() + e.2.len() + e.3.len() + e.4.len() + 24)
@@ -132,20 +133,31 @@ fn files(entries: &[Entry<'_>], split_above: usize) -> Vec<OutputFile> {
 /// The chunks, the term shards and the manifest that lists them.
 fn split(entries: &[Entry<'_>]) -> Vec<OutputFile> {
     let terms = terms(entries);
+    // A word in more than a quarter of the entries narrows a search too little to be worth its
+    // lists (at 100,000 pages "the" alone would be an 8 MB shard): it is written as `0`, and a
+    // search lets it match every entry and leaves it to the final check.
+    let common = (entries.len() / 4).max(CHUNK_ENTRIES);
     let encoded: Vec<String> = terms
         .par_iter()
-        .map(|(term, postings)| format!("{}:{}", json(term), json(postings)))
+        .map(
+            |(term, postings)| match postings[0].len() + postings[1].len() {
+                count if count > common => format!("{}:0", json(term)),
+                _ => format!("{}:{}", json(term), json(postings)),
+            },
+        )
         .collect();
-    let mut shards: Vec<(&str, String)> = Vec::new();
+    // Each shard is cut at the first word past SHARD_BYTES, and named by its first word.
+    let mut shards: Vec<(String, String)> = Vec::new();
     for ((term, _), entry) in terms.iter().zip(encoded) {
         match shards.last_mut() {
             Some((_, shard)) if shard.len() < SHARD_BYTES => {
                 shard.push(',');
                 shard.push_str(&entry);
             }
-            _ => shards.push((term, entry)),
+            _ => shards.push((term.clone(), format!("{{{entry}"))),
         }
     }
+    drop(terms);
     // Each part names itself (not its folder), so the folder can be named by the parts' hash.
     let part = |name: String, json: &str| {
         let prefix =
@@ -156,8 +168,9 @@ fn split(entries: &[Entry<'_>]) -> Vec<OutputFile> {
     let mut parts: Vec<OutputFile> = chunks
         .map(|(n, chunk)| part(format!("e{n}"), &json(chunk)))
         .collect();
-    for (n, (_, shard)) in shards.iter().enumerate() {
-        parts.push(part(format!("t{n}"), &format!("{{{shard}}}")));
+    for (n, (_, shard)) in shards.iter_mut().enumerate() {
+        shard.push('}');
+        parts.push(part(format!("t{n}"), shard));
     }
     let mut hasher = Sha256::new();
     for part in &parts {
@@ -174,7 +187,7 @@ fn split(entries: &[Entry<'_>]) -> Vec<OutputFile> {
             dir,
             chunk: CHUNK_ENTRIES,
             entries: entries.len(),
-            shards: shards.iter().map(|(first, _)| *first).collect(),
+            shards: shards.into_iter().map(|(first, _)| first).collect(),
         },
     };
     let index = output(INDEX_PATH.to_string(), INDEX_PREFIX, &json(&manifest));
@@ -185,21 +198,23 @@ fn split(entries: &[Entry<'_>]) -> Vec<OutputFile> {
 /// entry numbers, each number given as the difference from the one before (so most take a
 /// byte or two), the first for entries with the word in their title.
 fn terms(entries: &[Entry<'_>]) -> Vec<(String, [Vec<u32>; 2])> {
-    let batches: Vec<Postings> = entries
+    // Batches are merged in order as they are made, so few are held at once.
+    let postings = entries
         .par_chunks(TERMS_BATCH)
         .enumerate()
         .map(|(batch, entries)| postings(entries, batch * TERMS_BATCH))
-        .collect();
-    let mut batches = batches.into_iter();
-    let mut postings = batches.next().unwrap_or_default();
-    for batch in batches {
-        // A later batch's entries come after: appended, the lists stay in order.
-        for (word, [title, other]) in batch {
-            let lists = postings.entry(word).or_default();
-            lists[0].extend(title);
-            lists[1].extend(other);
-        }
-    }
+        .reduce(Postings::new, |mut earlier, later| {
+            if earlier.is_empty() {
+                return later;
+            }
+            // The later batch's entries come after: appended, the lists stay in order.
+            for (word, [title, other]) in later {
+                let lists = earlier.entry(word).or_default();
+                lists[0].extend(title);
+                lists[1].extend(other);
+            }
+            earlier
+        });
     let mut terms: Vec<(String, [Vec<u32>; 2])> = postings.into_iter().collect();
     terms.sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
     for (_, lists) in &mut terms {

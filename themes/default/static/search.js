@@ -10,8 +10,7 @@
 
   var DROPDOWN_LIMIT = 8;
   var PAGE_LIMIT = 200;
-  // A word whose prefix spans more term shards than this is left to the final check (or, when
-  // every word of the query does, the reader is asked to type more).
+  // A word that starts words in more term shards than this is not looked up as a prefix.
   var SHARD_LIMIT = 8;
   // Candidates checked for a search, at least: bounds the chunks a vague query loads.
   var CHECK_LIMIT = 64;
@@ -33,45 +32,58 @@
   var input = form.querySelector(".search-input");
   var panel = form.querySelector(".search-results");
   var root = form.getAttribute("data-root") || "";
-  var index = null;
-  var parts = {};
+  // Promises of the index ("index") and of a split index's parts ("e12", "t3").
+  var loads = {};
 
+  // Adds a <script>; if it fails, it is removed again.
   function loadScript(src) {
     return new Promise(function (resolve, reject) {
       var script = document.createElement("script");
       script.src = src;
       script.onload = resolve;
-      script.onerror = function () { reject(new Error("could not load " + src)); };
+      script.onerror = function () {
+        script.remove();
+        reject(new Error("could not load " + src));
+      };
       document.head.appendChild(script);
     });
   }
 
+  // `load()` once, shared by every search; a failure is forgotten, so the next search retries.
+  function once(key, load) {
+    if (!loads[key]) {
+      loads[key] = load().catch(function (error) {
+        delete loads[key];
+        throw error;
+      });
+    }
+    return loads[key];
+  }
+
   // The index: { entries } when it is one file, { split } when it is split.
   function loadIndex() {
-    if (!index) {
-      index = loadScript(form.getAttribute("data-src")).then(function () {
+    return once("index", function () {
+      return loadScript(form.getAttribute("data-src")).then(function () {
         var loaded = window.ppdocsSearchIndex || { entries: [] };
         if (loaded.split) {
           return { split: loaded.split };
         }
         return { entries: loaded.entries.map(toEntry) };
       });
-    }
-    return index;
+    });
   }
 
-  // One part of a split index ("t3": term shard 3, "e12": entry chunk 12), loaded once.
+  // One part of a split index: "t3" is term shard 3, "e12" entry chunk 12.
   function loadPart(split, name) {
-    if (!parts[name]) {
-      parts[name] = loadScript(root + split.dir + name + ".js").then(function () {
+    return once(name, function () {
+      return loadScript(root + split.dir + name + ".js").then(function () {
         var part = (window.ppdocsSearchParts || {})[name];
         if (!part) {
           throw new Error("search index part " + name + " is missing");
         }
         return part;
       });
-    }
-    return parts[name];
+    });
   }
 
   function toEntry(e, order) {
@@ -103,13 +115,15 @@
     return total;
   }
 
+  // Hits are { entry, score, rank }: by score, then (split index) rank, then the site's order.
   function best(hits, limit) {
-    hits.sort(function (a, b) { return b.score - a.score || a.entry.order - b.entry.order; });
+    hits.sort(function (a, b) {
+      return b.score - a.score || b.rank - a.rank || a.entry.order - b.entry.order;
+    });
     return hits.slice(0, limit).map(function (h) { return h.entry; });
   }
 
-  // The best `limit` entries for `query`, or, from a split index, null when its words are too
-  // short to look up.
+  // The best `limit` entries for `query`.
   function find(query, limit) {
     var words = query.toLowerCase().split(/\s+/).filter(Boolean);
     return loadIndex().then(function (loaded) {
@@ -123,7 +137,7 @@
       loaded.entries.forEach(function (entry) {
         var s = score(entry, words);
         if (s >= 0) {
-          hits.push({ entry: entry, score: s });
+          hits.push({ entry: entry, score: s, rank: 0 });
         }
       });
       return best(hits, limit);
@@ -131,7 +145,8 @@
   }
 
   // The term shards that can hold words starting with `term`: the last shard that starts at
-  // or before it, and the shards after that which start with it.
+  // or before it (the one that would hold `term` itself), and those after it that start with
+  // it.
   function shardsFor(split, term) {
     var shards = split.shards;
     var low = 0;
@@ -144,22 +159,31 @@
         high = middle;
       }
     }
-    var found = [Math.max(low - 1, 0)];
-    for (var i = low; i < shards.length && shards[i].lastIndexOf(term, 0) === 0; i++) {
+    var first = Math.max(low - 1, 0);
+    var found = [first];
+    for (var i = first + 1; i < shards.length && shards[i].lastIndexOf(term, 0) === 0; i++) {
       found.push(i);
     }
     return found;
   }
 
-  // The entries with a word starting with `term`, each with a weight: 2 if such a word is in
-  // its title, plus 1 if the word is `term` itself (so "paa" ranks PAA-01 above PAAB-01).
-  function postings(split, term, shards) {
-    return Promise.all(shards.map(function (i) { return loadPart(split, "t" + i); }))
-      .then(function (loaded) {
+  // The entries with a word that starts with `lookup.term` (or, if `lookup.exact`, is it),
+  // each with a weight: 2 if such a word is in its title, plus 1 if the word is the term
+  // itself (so "paa" ranks PAA-01 above PAAB-01). null when one such word is in so many
+  // entries that the index does not list them (`0`): the term then narrows nothing.
+  function postings(split, lookup) {
+    var term = lookup.term;
+    return Promise.all(lookup.shards.map(function (i) { return loadPart(split, "t" + i); }))
+      .then(function (shards) {
         var found = new Map();
-        loaded.forEach(function (shard) {
+        var common = false;
+        shards.forEach(function (shard) {
           Object.keys(shard).forEach(function (word) {
-            if (word.lastIndexOf(term, 0) !== 0) {
+            if (lookup.exact ? word !== term : word.lastIndexOf(term, 0) !== 0) {
+              return;
+            }
+            if (shard[word] === 0) {
+              common = true;
               return;
             }
             var exact = word === term ? 1 : 0;
@@ -176,14 +200,22 @@
             });
           });
         });
-        return found;
+        return common ? null : found;
       });
+  }
+
+  // How many candidates a search checks at most.
+  function checkLimit(limit) {
+    return Math.max(CHECK_LIMIT, limit * 4);
   }
 
   // Candidates are the entries with every term (a word of the query, cut as the index cuts
   // words) at the start of one of their words, ranked by their weights; their chunks are
-  // loaded in batches and checked as a whole index is, until `limit` match or the best
-  // `CHECK_LIMIT` candidates (or `limit` times as many) have been checked.
+  // loaded in batches and checked as a whole index is, until `limit` match or
+  // `checkLimit(limit)` candidates have been checked. A term that starts words in more than
+  // SHARD_LIMIT shards is left to that check, unless every term does: each is then looked
+  // up as a whole word, in the one shard that would hold it. Without any term to narrow by
+  // (only symbols, or only words too common to list), the entries are checked in order.
   function findSplit(split, words, limit) {
     var terms = [];
     words.join(" ").split(NOT_WORD).forEach(function (term) {
@@ -191,16 +223,26 @@
         terms.push(term);
       }
     });
-    var lookups = terms.map(function (term) { return { term: term, shards: shardsFor(split, term) }; });
+    var lookups = split.shards.length ? terms.map(function (term) {
+      return { term: term, shards: shardsFor(split, term), exact: false };
+    }) : [];
     var narrow = lookups.filter(function (l) { return l.shards.length <= SHARD_LIMIT; });
     if (!narrow.length) {
-      // Only words too short to look up ("s" on a large site spans much of the word index):
-      // nothing is loaded until the reader types more.
-      return Promise.resolve(lookups.length ? null : []);
+      narrow = lookups.map(function (l) {
+        return { term: l.term, shards: l.shards.slice(0, 1), exact: true };
+      });
     }
-    return Promise.all(narrow.map(function (l) { return postings(split, l.term, l.shards); }))
-      .then(function (lists) {
+    return Promise.all(narrow.map(function (l) { return postings(split, l); }))
+      .then(function (found) {
+        var lists = found.filter(function (list) { return list !== null; });
         var candidates = [];
+        if (!lists.length) {
+          var count = Math.min(split.entries, checkLimit(limit));
+          for (var n = 0; n < count; n++) {
+            candidates.push({ n: n, rank: 0 });
+          }
+          return checkCandidates(split, candidates, words, limit);
+        }
         lists[0].forEach(function (weight, n) {
           var rank = 0;
           for (var i = 0; i < lists.length; i++) {
@@ -237,14 +279,11 @@
             var entry = toEntry(chunk[c.n % split.chunk], c.n);
             var s = score(entry, words);
             if (s >= 0) {
-              hits.push({ entry: entry, score: s });
+              hits.push({ entry: entry, score: s, rank: c.rank });
             }
           });
-          var checked = next >= Math.max(CHECK_LIMIT, limit * 4);
-          if (hits.length >= limit || next >= candidates.length || checked) {
-            return best(hits, limit);
-          }
-          return step();
+          var done = next >= candidates.length || next >= checkLimit(limit);
+          return hits.length >= limit || done ? best(hits, limit) : step();
         });
     }
     return step();
@@ -288,12 +327,7 @@
     container.hidden = false;
   }
 
-  // `hits` is null when the query's words are too short to look up in a split index.
   function showResults(container, query, hits) {
-    if (!hits) {
-      showMessage(container, "Keep typing: “" + query + "” matches too many words.");
-      return;
-    }
     if (!hits.length) {
       showMessage(container, "No results for “" + query + "”.");
       return;
@@ -307,7 +341,7 @@
   }
 
   function showFailure(container) {
-    return function () { showMessage(container, "The search index could not be loaded."); };
+    showMessage(container, "The search index could not be loaded.");
   }
 
   function update() {
@@ -317,11 +351,16 @@
       panel.textContent = "";
       return;
     }
+    // A search that ends after the reader typed on shows nothing, found or failed.
     find(query, DROPDOWN_LIMIT).then(function (hits) {
       if (input.value.trim() === query) {
         showResults(panel, query, hits);
       }
-    }, showFailure(panel));
+    }, function () {
+      if (input.value.trim() === query) {
+        showFailure(panel);
+      }
+    });
   }
 
   function hits() {
@@ -362,7 +401,9 @@
     if (query) {
       find(query, PAGE_LIMIT).then(function (found) {
         showResults(page, query, found);
-      }, showFailure(page));
+      }, function () {
+        showFailure(page);
+      });
     } else {
       showMessage(page, "Type in the search box above.");
     }
