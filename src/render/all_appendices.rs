@@ -7,13 +7,13 @@
 //! referred back to after, exactly as if the page had been rendered in one go. `serve`
 //! keeps each section's appendix and renders again only those whose inputs changed.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::Tera;
 
-use super::cache::{self, RenderCache};
+use super::cache::{self, Fingerprints, RenderCache};
 use super::views::RecordPrinter;
 use super::{
     APPENDIX_ALL, Made, appendix_crumbs, appendix_number, base_context, framework_appendix,
@@ -103,7 +103,7 @@ fn render_part(
 /// always render.
 fn part_fingerprint(
     site: &Site,
-    articles: &[u64],
+    fingerprints: &Fingerprints,
     first: &[usize],
     index: usize,
     part: Part,
@@ -111,8 +111,8 @@ fn part_fingerprint(
     let Part::Section { article, section } = part else {
         return None;
     };
-    let mut hasher = DefaultHasher::new();
-    cache::appendix_fingerprint(site, articles[article], article, section).hash(&mut hasher);
+    let mut hasher = cache::fingerprinter();
+    fingerprints.appendix(article, section).hash(&mut hasher);
     for task in site.articles[article].sections[section].tasks.clone() {
         for &record in &site.tasks[task].records {
             (first[record] == index).hash(&mut hasher);
@@ -126,7 +126,7 @@ fn part_fingerprint(
 pub(super) fn render(
     tera: &Tera,
     site: &Site,
-    cache: Option<(&RenderCache, &[u64])>,
+    cache: Option<(&RenderCache, &Fingerprints)>,
 ) -> Result<Made, Diagnostic> {
     let parts = parts(site);
     let first = first_parts(site, &parts);
@@ -135,8 +135,8 @@ pub(super) fn render(
         .par_iter()
         .enumerate()
         .map(|(index, &part)| {
-            let fingerprint = cache
-                .and_then(|(_, articles)| part_fingerprint(site, articles, &first, index, part));
+            let fingerprint =
+                cache.and_then(|(_, prints)| part_fingerprint(site, prints, &first, index, part));
             if let (Some((cache, _)), Some(fingerprint)) = (cache, fingerprint)
                 && let Some(html) = cache.appendix(index, fingerprint)
             {
