@@ -140,8 +140,9 @@ pub fn render_into(
         return Ok(());
     };
     let (render_cache, scans) = caches.unzip();
-    let publisher = Publisher::new(site, &project.theme, &project.sources, sink, scans);
+    // Timed from here: the publisher makes the search index first for GitHub Pages and `serve`.
     let start = Instant::now();
+    let publisher = Publisher::new(site, &project.theme, &project.sources, sink, scans);
     let (rendered, search_index) = rayon::join(
         || match render_cache {
             Some(cache) => render::render_cached(site, &project.theme, cache, &publisher),

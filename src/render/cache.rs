@@ -36,7 +36,8 @@ type Listing = (u64, Arc<[u8]>);
 #[derive(Default)]
 pub struct RenderCache {
     shared: u64,
-    pages: HashMap<String, (u64, Arc<[u8]>)>,
+    /// hashbrown's map (foldhash): every page is looked up on every rebuild.
+    pages: hashbrown::HashMap<String, (u64, Arc<[u8]>)>,
     /// Written while pages render in parallel, hence the lock.
     appendices: Mutex<Vec<Option<Fragment>>>,
     /// Each article's part of `records.json` and `records.csv`, by article.

@@ -87,16 +87,16 @@ pub type Parts = Vec<Arc<[u8]>>;
 pub struct InMemory(Mutex<Vec<(String, Parts)>>);
 
 impl InMemory {
-    /// The files, sorted by path, with their parts.
+    /// The files with their parts, in the order they were made (`serve` puts them in a map).
     pub fn into_parts(self) -> Vec<(String, Parts)> {
-        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
-        files.sort_by(|a, b| a.0.cmp(&b.0));
-        files
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The files, sorted by path, each joined into one.
     pub fn into_files(self) -> Vec<OutputFile> {
-        self.into_parts()
+        let mut files = self.into_parts();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files
             .into_iter()
             .map(|(path, parts)| OutputFile {
                 contents: match <[_; 1]>::try_from(parts) {
