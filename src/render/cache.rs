@@ -15,6 +15,7 @@ use tera::Context;
 
 use super::records::Chunk;
 use crate::load::Theme;
+use crate::parse::Document;
 use crate::site::Site;
 
 /// The hasher of fingerprints. foldhash rather than std's SipHash, which took a tenth of a
@@ -31,6 +32,10 @@ type Fragment = (u64, Arc<str>);
 /// A page that lists the whole site: the fingerprint of its context, and its bytes.
 type Listing = (u64, Arc<[u8]>);
 
+/// Each article's document's hash, by the address of the `Arc` the parse cache hands every
+/// rebuild while the page is unchanged; the `Arc` is kept, so the address stays its own.
+type DocumentHashes = hashbrown::HashMap<usize, (Arc<Document>, u64)>;
+
 /// Pages of the previous build, by output path, with the fingerprint they were built from,
 /// and the appendices of the all-appendices page, by position.
 #[derive(Default)]
@@ -44,6 +49,8 @@ pub struct RenderCache {
     records: Vec<(u64, Chunk)>,
     /// Pages that list the whole site, by path, with the fingerprint of their context.
     listings: Mutex<HashMap<String, Listing>>,
+    /// So that only changed documents are hashed again.
+    documents: DocumentHashes,
     rendered: usize,
 }
 
@@ -63,6 +70,31 @@ impl RenderCache {
             self.listings_mut().clear();
             self.shared = shared;
         }
+    }
+
+    /// This rebuild's fingerprints, hashing only the documents that changed.
+    pub(super) fn fingerprints(&mut self, site: &Site) -> Fingerprints {
+        let known = &self.documents;
+        let hashed: Vec<_> = site
+            .articles
+            .par_iter()
+            .map(|article| {
+                let document = &site.pages[article.page].document;
+                let key = Arc::as_ptr(document) as usize;
+                let hash = match known.get(&key) {
+                    Some((_, hash)) => *hash,
+                    None => {
+                        let mut hasher = fingerprinter();
+                        document.hash(&mut hasher);
+                        hasher.finish()
+                    }
+                };
+                (key, (document.clone(), hash))
+            })
+            .collect();
+        // Only this rebuild's documents are kept.
+        self.documents = hashed.into_iter().collect();
+        Fingerprints::of(site, &self.documents)
     }
 
     fn appendices_mut(&mut self) -> &mut Vec<Option<Fragment>> {
@@ -205,11 +237,11 @@ pub(super) struct Fingerprints {
 }
 
 impl Fingerprints {
-    pub(super) fn of(site: &Site) -> Self {
+    fn of(site: &Site, documents: &DocumentHashes) -> Self {
         let (articles, appendices) = (0..site.articles.len())
             .into_par_iter()
             .map(|article| {
-                let fingerprint = article_fingerprint(site, article);
+                let fingerprint = article_fingerprint(site, article, documents);
                 let sections = site.articles[article].sections.len();
                 let appendices = (0..sections)
                     .map(|section| appendix_fingerprint(site, fingerprint, article, section))
@@ -240,12 +272,15 @@ impl Fingerprints {
     }
 }
 
-/// What one article's pages show: its document, its sections, and its tasks with their
-/// evidence and training links.
-fn article_fingerprint(site: &Site, article: usize) -> u64 {
+/// What one article's pages show: its document (hashed in `documents`), its sections, and
+/// its tasks with their evidence and training links.
+fn article_fingerprint(site: &Site, article: usize, documents: &DocumentHashes) -> u64 {
     let article = &site.articles[article];
     let mut hasher = fingerprinter();
-    site.pages[article.page].document.hash(&mut hasher);
+    let document = &site.pages[article.page].document;
+    documents[&(Arc::as_ptr(document) as usize)]
+        .1
+        .hash(&mut hasher);
     for section in &article.sections {
         (
             &section.title,

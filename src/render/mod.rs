@@ -177,8 +177,8 @@ fn render_each(
         Err(error) => return Ok(vec![error]),
     };
     // Fingerprints only matter when the pages are kept for the next run.
-    let fingerprints = match cache {
-        Some(_) => Fingerprints::of(site),
+    let fingerprints = match cache.as_deref_mut() {
+        Some(cache) => cache.fingerprints(site),
         None => Fingerprints::default(),
     };
     let chunks = records::chunks(site, cache.as_deref_mut().map(|c| (c, &fingerprints)));
