@@ -94,6 +94,10 @@ impl LiveSite {
             Some(_) if !has_errors => Ok(Rebuilt {
                 timings: std::iter::once(("load", loaded))
                     .chain(outcome.timings.stages.iter().copied())
+                    .map(|(stage, time)| match stage {
+                        "link" if outcome.patched => ("link (patched)", time),
+                        _ => (stage, time),
+                    })
                     .map(|(stage, time)| format!("{stage} {:.0} ms", time.as_secs_f64() * 1000.0))
                     .collect::<Vec<_>>()
                     .join(", "),
