@@ -80,7 +80,7 @@ struct Recorded {
     strings: Strings,
     /// By rendered path and part (0 for a page in one piece): the part's bytes (compared by
     /// pointer, as the render cache hands back the same allocation) and its record.
-    parts: HashMap<(String, usize), RecordedPart>,
+    parts: hashbrown::HashMap<(String, usize), RecordedPart>,
     /// The last search index, with the hash of its entries.
     search_index: Option<search::HashedIndex>,
 }
