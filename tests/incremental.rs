@@ -392,6 +392,9 @@ fn edits_that_keep_every_task_id_patch_the_linked_site_and_others_link_it_in_ful
     assert!(original.contains(task), "the example has this task");
     let record = "content/evidence/threat-protection/tp-02-sentinel-analytics-rules.md";
     let module = "content/training/default-environment.md";
+    let frameworks = "content/frameworks.yaml";
+    let frameworks_text = project.read(frameworks);
+    assert!(frameworks_text.contains("title: Accountability"));
     let write = |path: &str, text: &str| project.write(path, text);
     let remove = |path: &str| std::fs::remove_file(project.root.join(path)).unwrap();
 
@@ -565,6 +568,26 @@ fn edits_that_keep_every_task_id_patch_the_linked_site_and_others_link_it_in_ful
         (
             "the lock restored",
             Box::new(|| write("ppdocs.lock", &lock)),
+            Some(false),
+        ),
+        (
+            "a framework's control renamed",
+            Box::new(|| {
+                write(
+                    frameworks,
+                    &frameworks_text.replace("title: Accountability", "title: Being accountable"),
+                )
+            }),
+            Some(false),
+        ),
+        (
+            "prose after the framework edit",
+            Box::new(|| write(article, &format!("{original}\nProse 4.\n"))),
+            Some(true),
+        ),
+        (
+            "the framework restored",
+            Box::new(|| write(frameworks, &frameworks_text)),
             Some(false),
         ),
         (

@@ -6,9 +6,9 @@
 //! files), the same pages exist, and every changed page links as it did: same output, no
 //! training module, and the same sections with tasks (titles, anchors, prefixes, files)
 //! holding the same task texts and explicit IDs, which are all that IDs are assigned from.
-//! Such a page's document, and its tasks' HTML and positions, are swapped in; the checks of
-//! output paths and links run again over the whole site, since a changed heading can break
-//! a link on another page. Anything else is linked in full.
+//! Such a page's document, and its tasks' HTML and positions, are swapped in; links are
+//! checked again over the whole site, since a changed heading can break a link on another
+//! page (output paths cannot have changed). Anything else is linked in full.
 
 use std::sync::Arc;
 
@@ -97,7 +97,9 @@ pub fn link_cached(
         && patch(&mut site, &documents, &cache.diagnostics)
     {
         let mut diagnostics = cache.diagnostics.clone();
-        super::check(project, &site, &mut diagnostics);
+        // Output paths are as they were (the same pages, outputs and sections), and the site
+        // they came from had no conflict; links are checked again.
+        super::checks::check_links(project, &site, &mut diagnostics);
         return (site, diagnostics, true);
     }
     let (site, mut diagnostics) = super::assemble(project, parsed, as_of);
