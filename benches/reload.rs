@@ -111,7 +111,7 @@ fn measure(name: &str, root: &Path, edited: &str) {
     let median = latencies[RUNS / 2];
     println!(
         "{name}: full build {:.0} ms; save → reload median {:.0} ms (min {:.0}, max {:.0}) over {RUNS} edits; \
-         ratio {:.1}% (includes the 100 ms debounce)",
+         ratio {:.1}% (includes the debounce, 50 ms by default)",
         full_build.as_secs_f64() * 1000.0,
         median.as_secs_f64() * 1000.0,
         latencies[0].as_secs_f64() * 1000.0,

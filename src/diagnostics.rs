@@ -154,6 +154,14 @@ impl Sources {
         self.files.insert(path, text);
     }
 
+    /// Adds many files. Given in path order (as `load` walks them), the map is built in one
+    /// pass; inserting each would compare paths, component by component, log n times.
+    pub fn extend(&mut self, files: impl IntoIterator<Item = (PathBuf, Arc<str>)>) {
+        let old = std::mem::take(&mut self.files);
+        // A later entry wins, as with `insert`.
+        self.files = old.into_iter().chain(files).collect();
+    }
+
     pub fn get(&self, path: &Path) -> Option<&str> {
         self.files.get(path).map(|t| &**t)
     }
@@ -297,6 +305,23 @@ pub fn did_you_mean<'a>(
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn sources_extended_keep_path_order_and_the_later_text() {
+        let mut sources = Sources::default();
+        sources.insert("ppdocs.toml".into(), Arc::from("config"));
+        sources.insert("content/b.md".into(), Arc::from("old"));
+        sources.extend([
+            ("content/a.md".into(), Arc::from("a")),
+            ("content/b.md".into(), Arc::from("new")),
+        ]);
+        let paths: Vec<&Path> = sources.paths().collect();
+        assert_eq!(
+            paths,
+            ["content/a.md", "content/b.md", "ppdocs.toml"].map(Path::new)
+        );
+        assert_eq!(sources.get(Path::new("content/b.md")), Some("new"));
+    }
 
     #[test]
     fn codes_are_unique_and_kebab_case() {

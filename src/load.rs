@@ -224,9 +224,7 @@ pub fn load_project_cached(
         cache
     });
     let (mut content, static_files) = read_content(&root, &mut diagnostics, &mut sources, cache);
-    for file in &content {
-        sources.insert(file.path.clone(), file.text.clone());
-    }
+    sources.extend(content.iter().map(|f| (f.path.clone(), f.text.clone())));
     let frameworks = content
         .iter()
         .position(|f| f.path == Path::new(FRAMEWORKS_FILE))

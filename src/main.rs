@@ -139,7 +139,9 @@ enum Command {
         #[arg(long)]
         poll: bool,
         /// Milliseconds to wait for a burst of changes to settle before rebuilding
-        #[arg(long, default_value_t = 100, value_name = "MS")]
+        // Editors' saves (a temporary file renamed over the page) settle within a few ms; a
+        // longer burst (a `git checkout`) at worst rebuilds twice. Every ms here is latency.
+        #[arg(long, default_value_t = 50, value_name = "MS")]
         debounce: u64,
         /// Compute task statuses for this day (YYYY-MM-DD) instead of today
         #[arg(long, value_name = "DATE")]

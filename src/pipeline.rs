@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use crate::diagnostics::{self, Diagnostic};
+use crate::link::LinkCache;
 use crate::load::Project;
 use crate::parse::ParseCache;
 use crate::publish::{Publisher, ScanCache};
@@ -38,6 +39,8 @@ pub struct Outcome {
     pub timings: Timings,
     /// Pages and evidence files parsed afresh (the rest came from the cache).
     pub reparsed: usize,
+    /// Whether the previous site was patched rather than the whole site linked again.
+    pub patched: bool,
 }
 
 impl Caches {
@@ -47,11 +50,12 @@ impl Caches {
     }
 }
 
-/// What `serve --watch` keeps between rebuilds: parse results of unchanged files, and
-/// rendered pages whose inputs did not change.
+/// What `serve --watch` keeps between rebuilds: parse results of unchanged files, the last
+/// linked site, and rendered pages whose inputs did not change.
 #[derive(Default)]
 pub struct Caches {
     pub parse: ParseCache,
+    pub link: LinkCache,
     pub render: RenderCache,
     pub scans: ScanCache,
 }
@@ -78,7 +82,7 @@ pub fn run_cached(
     caches: &mut Caches,
     sink: &dyn Sink,
 ) -> anyhow::Result<Outcome> {
-    let mut outcome = assemble(project, diagnostics, as_of, Some(&mut caches.parse));
+    let mut outcome = assemble(project, diagnostics, as_of, Some(caches));
     render_into(
         &mut outcome,
         project,
@@ -93,16 +97,22 @@ pub fn assemble(
     project: &Project,
     mut diagnostics: Vec<Diagnostic>,
     as_of: NaiveDate,
-    cache: Option<&mut ParseCache>,
+    mut caches: Option<&mut Caches>,
 ) -> Outcome {
     let mut timings = Timings::default();
-    let (parsed, found) = timings.time("parse", || match cache {
-        Some(cache) => parse::parse_project_cached(project, cache),
+    let (parsed, found) = timings.time("parse", || match caches.as_deref_mut() {
+        Some(caches) => parse::parse_project_cached(project, &mut caches.parse),
         None => parse::parse_project(project),
     });
     let reparsed = parsed.reparsed;
     diagnostics.extend(found);
-    let (site, found) = timings.time("link", || link::link(project, parsed, as_of));
+    let (site, found, patched) = timings.time("link", || match caches {
+        Some(caches) => link::link_cached(project, parsed, as_of, &mut caches.link),
+        None => {
+            let (site, found) = link::link(project, parsed, as_of);
+            (site, found, false)
+        }
+    });
     diagnostics.extend(found);
     diagnostics::sort(&mut diagnostics);
     let ok = diagnostics::count_errors(&diagnostics) == 0;
@@ -112,6 +122,7 @@ pub fn assemble(
         diagnostics,
         timings,
         reparsed,
+        patched,
     }
 }
 
@@ -129,8 +140,9 @@ pub fn render_into(
         return Ok(());
     };
     let (render_cache, scans) = caches.unzip();
-    let publisher = Publisher::new(site, &project.theme, &project.sources, sink, scans);
+    // Timed from here: the publisher makes the search index first for GitHub Pages.
     let start = Instant::now();
+    let publisher = Publisher::new(site, &project.theme, &project.sources, sink, scans);
     let (rendered, search_index) = rayon::join(
         || match render_cache {
             Some(cache) => render::render_cached(site, &project.theme, cache, &publisher),

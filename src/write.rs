@@ -6,7 +6,6 @@
 //! replace a folder it did not create, or one that holds the project.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
@@ -14,6 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use anyhow::{Context, bail};
+use hashbrown::HashMap;
 use rayon::prelude::*;
 
 use crate::render::{OutputFile, Parts, Sink};
@@ -27,7 +27,8 @@ const MARKER_TEXT: &str =
 /// user's output directory is never touched (and never gets live-reload scripts).
 #[derive(Debug, Default)]
 pub struct MemorySite {
-    /// Each file as the parts it was rendered in (shared with the render cache).
+    /// Each file as the parts it was rendered in (shared with the render cache). hashbrown's
+    /// maps (foldhash, not SipHash): `serve` builds and compares one on every rebuild.
     files: HashMap<String, Parts>,
     /// Static files by output path, read from their source when requested.
     statics: HashMap<String, PathBuf>,

@@ -27,6 +27,14 @@ const EDITS: usize = 12;
 fn apply_random_edit(project: &TestProject, rng: &mut Rng, step: usize) -> String {
     let n = rng.below(12);
     match n {
+        0 if rng.below(2) == 0 => {
+            // Prose only, the tasks as they were: the previous site is patched.
+            let text = format!(
+                "# Checklist\n\n[!INCLUDE[intro](includes/intro.md)]\n\nProse, take {step}.\n\n## Threat protection\n\n| Done? | Task |\n|---|---|\n| ✓ | Track activity. |\n| ✓ | Configure alerts. |\n"
+            );
+            project.write("content/checklist.md", &text);
+            "edit checklist prose".into()
+        }
         0 => {
             let text = format!(
                 "# Checklist\n\n[!INCLUDE[intro](includes/intro.md)]\n\n## Threat protection\n\n| Done? | Task |\n|---|---|\n| ✓ | Track activity, take {step}. |\n| ✓ | Configure alerts. |\n"
@@ -153,23 +161,7 @@ fn incremental_rebuilds_equal_full_builds() {
         let mut history = Vec::new();
         for step in 0..EDITS {
             history.push(apply_random_edit(&project, &mut rng, step));
-            let incremental = live.rebuild().unwrap();
-            let fresh = LiveSite::new(&project.root, as_of).rebuild().unwrap();
-            match (incremental, fresh) {
-                (Ok(a), Ok(b)) => assert!(
-                    contents(&a.site) == contents(&b.site),
-                    "seed {seed}: outputs differ after {history:?}"
-                ),
-                (Err(a), Err(b)) => assert_eq!(
-                    a.plain_text(),
-                    b.plain_text(),
-                    "seed {seed}: errors differ after {history:?}"
-                ),
-                (a, _) => panic!(
-                    "seed {seed}: one build failed and the other did not after {history:?} (incremental ok: {})",
-                    a.is_ok()
-                ),
-            }
+            rebuild_like_fresh(&mut live, &project, &format!("seed {seed}: {history:?}"));
         }
     }
 }
@@ -352,6 +344,293 @@ fn a_prose_edit_reuses_what_lists_the_whole_site_and_a_status_change_does_not() 
             same_bytes(&second, &third, listing),
             (false, false),
             "{listing}"
+        );
+    }
+}
+
+/// Rebuilds `live` after an edit, checks it against a fresh build of the same files, and
+/// returns whether the previous site was patched (`None` when both builds failed).
+fn rebuild_like_fresh(live: &mut LiveSite, project: &TestProject, edit: &str) -> Option<bool> {
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 28);
+    let incremental = live.rebuild().unwrap();
+    let fresh = LiveSite::new(&project.root, as_of).rebuild().unwrap();
+    match (incremental, fresh) {
+        (Ok(a), Ok(b)) => {
+            assert!(
+                contents(&a.site) == contents(&b.site),
+                "outputs differ after: {edit}"
+            );
+            assert_eq!(a.warnings, b.warnings, "warnings differ after: {edit}");
+            Some(a.patched)
+        }
+        (Err(a), Err(b)) => {
+            assert_eq!(
+                a.plain_text(),
+                b.plain_text(),
+                "errors differ after: {edit}"
+            );
+            None
+        }
+        (a, _) => panic!(
+            "only one build failed after: {edit} (incremental ok: {})",
+            a.is_ok()
+        ),
+    }
+}
+
+#[test]
+fn edits_that_keep_every_task_id_patch_the_linked_site_and_others_link_it_in_full() {
+    let project = TestProject::example();
+    let lock = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ppdocs.lock"),
+    )
+    .unwrap();
+    project.write("ppdocs.lock", &lock);
+    let mut live = LiveSite::new(&project.root, chrono::NaiveDate::from_ymd_opt(2026, 11, 28));
+    assert!(live.rebuild().unwrap().is_ok());
+    let article = "content/security-checklist.md";
+    let original = project.read(article);
+    let task = "Define and test incident response plans.";
+    assert!(original.contains(task), "the example has this task");
+    let record = "content/evidence/threat-protection/tp-02-sentinel-analytics-rules.md";
+    let module = "content/training/default-environment.md";
+    let frameworks = "content/frameworks.yaml";
+    let frameworks_text = project.read(frameworks);
+    assert!(frameworks_text.contains("title: Accountability"));
+    let write = |path: &str, text: &str| project.write(path, text);
+    let remove = |path: &str| std::fs::remove_file(project.root.join(path)).unwrap();
+
+    // (what the edit is, the edit, whether the rebuild patches: `None` when it fails)
+    type Edit<'a> = (&'a str, Box<dyn Fn() + 'a>, Option<bool>);
+    let edits: Vec<Edit> = vec![
+        ("nothing", Box::new(|| {}), Some(true)),
+        (
+            "prose appended to the article",
+            Box::new(|| write(article, &format!("{original}\nMore prose.\n"))),
+            Some(true),
+        ),
+        (
+            "a paragraph above the first table (every task moves)",
+            Box::new(|| {
+                write(
+                    article,
+                    &original.replacen("\n## ", "\nA new paragraph.\n\n## ", 1),
+                )
+            }),
+            Some(true),
+        ),
+        (
+            "a task's markup changed, not its text",
+            Box::new(|| {
+                write(
+                    article,
+                    &original.replace(task, "**Define** and test incident response plans."),
+                )
+            }),
+            Some(true),
+        ),
+        (
+            "a task reworded",
+            Box::new(|| {
+                write(
+                    article,
+                    &original.replace(task, "Define and rehearse incident response plans."),
+                )
+            }),
+            Some(false),
+        ),
+        (
+            "prose while the lock is outdated (its warning stays)",
+            Box::new(|| {
+                write(
+                    article,
+                    &format!(
+                        "{}\nProse.\n",
+                        original.replace(task, "Define and rehearse incident response plans.")
+                    ),
+                )
+            }),
+            Some(true),
+        ),
+        (
+            "the wording restored",
+            Box::new(|| write(article, &original)),
+            Some(false),
+        ),
+        (
+            "prose again",
+            Box::new(|| write(article, &format!("{original}\nProse.\n"))),
+            Some(true),
+        ),
+        (
+            "an explicit task ID",
+            Box::new(|| {
+                write(
+                    article,
+                    &original.replace(task, &format!("{task} {{#IR-01}}")),
+                )
+            }),
+            Some(false),
+        ),
+        (
+            "the ID removed",
+            Box::new(|| write(article, &original)),
+            Some(false),
+        ),
+        (
+            "a section heading renamed (its tasks' IDs change, so records lose them)",
+            Box::new(|| {
+                write(
+                    article,
+                    &original.replace("## Security posture management", "## Posture management"),
+                )
+            }),
+            None,
+        ),
+        (
+            "the heading restored",
+            Box::new(|| write(article, &original)),
+            Some(false),
+        ),
+        (
+            "a broken link in the article",
+            Box::new(|| write(article, &format!("{original}\n[gone](missing.md)\n"))),
+            None,
+        ),
+        (
+            "the link fixed",
+            Box::new(|| write(article, &original)),
+            Some(false),
+        ),
+        (
+            "a broken anchor on the reference page",
+            Box::new(|| {
+                write(
+                    "content/reference/evidence-files.md",
+                    "# Evidence files\n\n[x](../security-checklist.md#nowhere)\n",
+                )
+            }),
+            None,
+        ),
+        (
+            "the anchor fixed",
+            Box::new(|| {
+                write(
+                    "content/reference/evidence-files.md",
+                    "# Evidence files\n\n[x](../security-checklist.md#security-posture-management)\n",
+                )
+            }),
+            Some(false),
+        ),
+        (
+            "the reference page edited",
+            Box::new(|| {
+                write(
+                    "content/reference/evidence-files.md",
+                    "# Evidence files\n\nProse.\n",
+                )
+            }),
+            Some(true),
+        ),
+        (
+            "the dashboard's introduction edited",
+            Box::new(|| write("content/index.md", "# Home\n\nWelcome.\n")),
+            Some(true),
+        ),
+        (
+            "an evidence record edited",
+            Box::new(|| {
+                write(
+                    record,
+                    &project.read(record).replace("owner:", "owner: Renamed"),
+                )
+            }),
+            Some(false),
+        ),
+        (
+            "an evidence record removed",
+            Box::new(|| remove(record)),
+            Some(false),
+        ),
+        (
+            "prose once more",
+            Box::new(|| write(article, &format!("{original}\nProse 2.\n"))),
+            Some(true),
+        ),
+        (
+            "the lock edited",
+            Box::new(|| {
+                write(
+                    "ppdocs.lock",
+                    &lock.replacen("changed = \"2026-11-28\"", "changed = \"2026-11-27\"", 1),
+                )
+            }),
+            Some(false),
+        ),
+        (
+            "the lock restored",
+            Box::new(|| write("ppdocs.lock", &lock)),
+            Some(false),
+        ),
+        (
+            "a framework's control renamed",
+            Box::new(|| {
+                write(
+                    frameworks,
+                    &frameworks_text.replace("title: Accountability", "title: Being accountable"),
+                )
+            }),
+            Some(false),
+        ),
+        (
+            "prose after the framework edit",
+            Box::new(|| write(article, &format!("{original}\nProse 4.\n"))),
+            Some(true),
+        ),
+        (
+            "the framework restored",
+            Box::new(|| write(frameworks, &frameworks_text)),
+            Some(false),
+        ),
+        (
+            "a new article",
+            Box::new(|| {
+                write(
+                    "content/second.md",
+                    "# Second\n\n## Identity {prefix=ID}\n\n| Done? | Task |\n|---|---|\n| ✓ | Rotate keys. |\n",
+                )
+            }),
+            Some(false),
+        ),
+        (
+            "the article deleted",
+            Box::new(|| remove("content/second.md")),
+            Some(false),
+        ),
+        (
+            "a training module edited",
+            Box::new(|| {
+                write(
+                    module,
+                    &project
+                        .read(module)
+                        .replacen("\n---\n", "\n---\n\nMore.\n", 1),
+                )
+            }),
+            Some(false),
+        ),
+        (
+            "prose last",
+            Box::new(|| write(article, &format!("{original}\nProse 3.\n"))),
+            Some(true),
+        ),
+    ];
+    for (what, edit, patched) in edits {
+        edit();
+        assert_eq!(
+            rebuild_like_fresh(&mut live, &project, what),
+            patched,
+            "{what}"
         );
     }
 }

@@ -109,20 +109,22 @@ fn check_file_folder_clashes(outputs: &[(String, PathBuf)], diagnostics: &mut Ve
 
 /// Every relative link must land on a page or file, and every `#anchor` on a heading.
 pub fn check_links(project: &Project, site: &Site, diagnostics: &mut Vec<Diagnostic>) {
-    let mut anchors: HashMap<&Path, HashSet<&str>> = HashMap::new();
+    // hashbrown's (foldhash) tables: `serve` checks every page's links on every rebuild.
+    let mut anchors: hashbrown::HashMap<&Path, hashbrown::HashSet<&str>> =
+        hashbrown::HashMap::new();
     for document in site.documents() {
         anchors.insert(
             document.source.as_path(),
             document.headings.iter().map(|h| h.id.as_str()).collect(),
         );
     }
-    let statics: HashSet<&str> = site
+    let statics: hashbrown::HashSet<&str> = site
         .static_files
         .iter()
         .map(|(output, _)| output.as_str())
         .collect();
     // Pages that failed to parse still exist; links to them are not reported twice.
-    let pages: HashSet<&Path> = project
+    let pages: hashbrown::HashSet<&Path> = project
         .content
         .iter()
         .filter(|f| matches!(f.kind, ContentKind::Page | ContentKind::Training))

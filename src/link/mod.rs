@@ -7,12 +7,16 @@
 mod checks;
 mod evidence;
 pub mod ids;
+mod incremental;
 mod training;
+
+pub use incremental::{LinkCache, link_cached};
 
 pub use evidence::status_on;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -25,19 +29,32 @@ use ids::IdAssigner;
 
 /// Builds the site.
 pub fn link(project: &Project, parsed: ParsedProject, as_of: NaiveDate) -> (Site, Vec<Diagnostic>) {
+    let (site, mut diagnostics) = assemble(project, parsed, as_of);
+    check(project, &site, &mut diagnostics);
+    (site, diagnostics)
+}
+
+/// What only the finished site can check: output paths and links.
+fn check(project: &Project, site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+    checks::check_outputs(site, diagnostics);
+    checks::check_links(project, site, diagnostics);
+}
+
+/// Builds the site, without the checks of [`check`].
+fn assemble(project: &Project, parsed: ParsedProject, as_of: NaiveDate) -> (Site, Vec<Diagnostic>) {
     let ParsedProject {
-        mut documents,
+        documents,
         evidence,
         frameworks,
         lock,
         ..
     } = parsed;
     let mut diagnostics = Vec::new();
-    documents.sort_by(|a, b| a.source.cmp(&b.source));
-    let home = documents
-        .iter()
-        .position(|d| d.output == "index.html")
-        .map(|i| documents.remove(i));
+    let Documents {
+        pages: documents,
+        home,
+        training_home,
+    } = Documents::in_page_order(documents);
     if let Some(home) = &home
         && home.is_checklist()
     {
@@ -52,11 +69,6 @@ pub fn link(project: &Project, parsed: ParsedProject, as_of: NaiveDate) -> (Site
             ),
         );
     }
-
-    let training_home = documents
-        .iter()
-        .position(|d| d.output == urls::TRAINING_HUB)
-        .map(|i| documents.remove(i));
 
     let mut assigner = IdAssigner::new(lock.as_ref(), as_of);
     let mut pages = Vec::with_capacity(documents.len());
@@ -180,9 +192,36 @@ pub fn link(project: &Project, parsed: ParsedProject, as_of: NaiveDate) -> (Site
         orphan_attachments,
         lock: lock_report,
     };
-    checks::check_outputs(&site, &mut diagnostics);
-    checks::check_links(project, &site, &mut diagnostics);
     (site, diagnostics)
+}
+
+/// The parsed documents as the site holds them.
+struct Documents {
+    /// Every page but the two introductions, ordered by source path.
+    pages: Vec<Arc<Document>>,
+    /// `content/index.md`, the dashboard's introduction.
+    home: Option<Arc<Document>>,
+    /// `content/training/index.md`, the training hub's introduction.
+    training_home: Option<Arc<Document>>,
+}
+
+impl Documents {
+    fn in_page_order(mut documents: Vec<Arc<Document>>) -> Self {
+        documents.sort_by(|a, b| a.source.cmp(&b.source));
+        let mut take = |output: &str| {
+            documents
+                .iter()
+                .position(|d| d.output == output)
+                .map(|i| documents.remove(i))
+        };
+        let home = take("index.html");
+        let training_home = take(urls::TRAINING_HUB);
+        Documents {
+            pages: documents,
+            home,
+            training_home,
+        }
+    }
 }
 
 /// Gives each section of `document` its prefix and page, and each task its ID.

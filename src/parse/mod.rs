@@ -91,6 +91,24 @@ pub struct ParseCache {
     /// Each file's hash, with the text it was taken of: `load` hands an unchanged file's
     /// text back in the same allocation, so it is not hashed again.
     hashes: HashMap<PathBuf, (Arc<str>, u64)>,
+    /// `frameworks.yaml` parsed, with the text it was parsed from.
+    frameworks: Option<(Arc<str>, FrameworksResult)>,
+}
+
+type FrameworksResult = (Vec<FrameworkDraft>, Vec<Diagnostic>);
+
+impl ParseCache {
+    /// `frameworks.yaml` parsed, or the last result while `load` hands back the same text.
+    fn frameworks(&mut self, file: &ContentFile) -> FrameworksResult {
+        match &self.frameworks {
+            Some((text, result)) if Arc::ptr_eq(text, &file.text) => result.clone(),
+            _ => {
+                let result = frameworks::parse_frameworks(&file.text, &file.path);
+                self.frameworks = Some((file.text.clone(), result.clone()));
+                result
+            }
+        }
+    }
 }
 
 fn text_hash(text: &str) -> u64 {
@@ -186,7 +204,7 @@ fn parse_all(
             }
         })
         .collect();
-    if let Some(cache) = cache {
+    if let Some(cache) = cache.as_deref_mut() {
         keep(cache, &hashes, &pages, &records);
         cache.hashes = project
             .content
@@ -209,7 +227,10 @@ fn parse_all(
         diagnostics.extend(found);
     }
     let frameworks = project.frameworks.as_ref().map(|file| {
-        let (frameworks, found) = frameworks::parse_frameworks(&file.text, &file.path);
+        let (frameworks, found) = match cache {
+            Some(cache) => cache.frameworks(file),
+            None => frameworks::parse_frameworks(&file.text, &file.path),
+        };
         diagnostics.extend(found);
         frameworks
     });

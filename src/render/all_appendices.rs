@@ -5,19 +5,19 @@
 //! theme's partials, and `appendix-all.html` receives them as `appendices`. A record is
 //! still shown in full once on the page — in the appendix it first appears in — and
 //! referred back to after, exactly as if the page had been rendered in one go. `serve`
-//! keeps each section's appendix and renders again only those whose inputs changed.
+//! keeps each appendix and renders again only those whose inputs changed.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use tera::Tera;
+use tera::{Context, Tera};
 
-use super::cache::{self, RenderCache};
+use super::cache::{self, ContextHasher, ContextSink, Fingerprints, RenderCache};
 use super::views::RecordPrinter;
 use super::{
-    APPENDIX_ALL, Made, appendix_crumbs, appendix_number, base_context, framework_appendix,
-    section_appendix, template_error,
+    APPENDIX_ALL, Made, appendix_crumbs, appendix_number, base_context, fill_base,
+    framework_appendix, section_appendix, template_error,
 };
 use crate::diagnostics::Diagnostic;
 use crate::parse::markdown::anchor_links_in;
@@ -72,15 +72,15 @@ fn first_parts(site: &Site, parts: &[Part]) -> Vec<usize> {
     first
 }
 
-/// Renders one appendix of the page with its partial.
-fn render_part(
-    tera: &Tera,
+/// Puts one appendix's context into `context` and names its partial.
+fn fill_part(
     site: &Site,
     part: Part,
     printer: &mut RecordPrinter<'_>,
-) -> Result<String, Diagnostic> {
-    let mut context = base_context(APPENDIX_ALL);
-    let template = match part {
+    context: &mut impl ContextSink,
+) -> &'static str {
+    fill_base(context, APPENDIX_ALL);
+    match part {
         Part::Section { article, section } => {
             let number = appendix_number(site.articles[article].sections[section].number);
             let appendix = section_appendix(site, article, section, number, printer);
@@ -93,32 +93,50 @@ fn render_part(
             context.insert("framework", &framework);
             "partials/framework-appendix.html"
         }
-    };
+    }
+}
+
+/// Renders one appendix of the page with its partial.
+fn render_part(
+    tera: &Tera,
+    site: &Site,
+    part: Part,
+    printer: &mut RecordPrinter<'_>,
+) -> Result<String, Diagnostic> {
+    let mut context = Context::new();
+    let template = fill_part(site, part, printer, &mut context);
     tera.render(template, &context)
         .map_err(|err| template_error(&site.config.theme, err))
 }
 
-/// What a section's part shows: its section appendix's inputs, and which of its records
-/// it shows in full. `None` for framework parts, which list records from anywhere and
-/// always render.
+/// What a part shows. A section's part: its section appendix's inputs, and which of its
+/// records it shows in full. A framework's part lists tasks and records from anywhere, so
+/// its context is fingerprinted instead (as the pages that list the whole site are).
 fn part_fingerprint(
     site: &Site,
-    articles: &[u64],
+    fingerprints: &Fingerprints,
     first: &[usize],
     index: usize,
     part: Part,
-) -> Option<u64> {
+) -> u64 {
     let Part::Section { article, section } = part else {
-        return None;
+        let mut hasher = ContextHasher::default();
+        fill_part(
+            site,
+            part,
+            &mut RecordPrinter::for_part(first, index),
+            &mut hasher,
+        );
+        return hasher.finish();
     };
-    let mut hasher = DefaultHasher::new();
-    cache::appendix_fingerprint(site, articles[article], article, section).hash(&mut hasher);
+    let mut hasher = cache::fingerprinter();
+    fingerprints.appendix(article, section).hash(&mut hasher);
     for task in site.articles[article].sections[section].tasks.clone() {
         for &record in &site.tasks[task].records {
             (first[record] == index).hash(&mut hasher);
         }
     }
-    Some(hasher.finish())
+    hasher.finish()
 }
 
 /// The page `appendix/all/index.html`. With a cache (and the fingerprints of the
@@ -126,7 +144,7 @@ fn part_fingerprint(
 pub(super) fn render(
     tera: &Tera,
     site: &Site,
-    cache: Option<(&RenderCache, &[u64])>,
+    cache: Option<(&RenderCache, &Fingerprints)>,
 ) -> Result<Made, Diagnostic> {
     let parts = parts(site);
     let first = first_parts(site, &parts);
@@ -135,8 +153,8 @@ pub(super) fn render(
         .par_iter()
         .enumerate()
         .map(|(index, &part)| {
-            let fingerprint = cache
-                .and_then(|(_, articles)| part_fingerprint(site, articles, &first, index, part));
+            let fingerprint =
+                cache.map(|(_, prints)| part_fingerprint(site, prints, &first, index, part));
             if let (Some((cache, _)), Some(fingerprint)) = (cache, fingerprint)
                 && let Some(html) = cache.appendix(index, fingerprint)
             {

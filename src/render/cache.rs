@@ -6,7 +6,7 @@
 //! page shares (settings, navigation, theme) renders all.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -15,7 +15,16 @@ use tera::Context;
 
 use super::records::Chunk;
 use crate::load::Theme;
+use crate::parse::Document;
 use crate::site::Site;
+
+/// The hasher of fingerprints. foldhash rather than std's SipHash, which took a tenth of a
+/// rebuild hashing every document, task and record; seeded the same in every run.
+pub(super) type Fingerprinter = foldhash::quality::FoldHasher<'static>;
+
+pub(super) fn fingerprinter() -> Fingerprinter {
+    foldhash::quality::FixedState::with_seed(0x7070_646f_6373).build_hasher()
+}
 
 /// Rendered HTML with the fingerprint of what it shows.
 type Fragment = (u64, Arc<str>);
@@ -23,18 +32,25 @@ type Fragment = (u64, Arc<str>);
 /// A page that lists the whole site: the fingerprint of its context, and its bytes.
 type Listing = (u64, Arc<[u8]>);
 
+/// Each article's document's hash, by the address of the `Arc` the parse cache hands every
+/// rebuild while the page is unchanged; the `Arc` is kept, so the address stays its own.
+type DocumentHashes = hashbrown::HashMap<usize, (Arc<Document>, u64)>;
+
 /// Pages of the previous build, by output path, with the fingerprint they were built from,
 /// and the appendices of the all-appendices page, by position.
 #[derive(Default)]
 pub struct RenderCache {
     shared: u64,
-    pages: HashMap<String, (u64, Arc<[u8]>)>,
+    /// hashbrown's map (foldhash): every page is looked up on every rebuild.
+    pages: hashbrown::HashMap<String, (u64, Arc<[u8]>)>,
     /// Written while pages render in parallel, hence the lock.
     appendices: Mutex<Vec<Option<Fragment>>>,
     /// Each article's part of `records.json` and `records.csv`, by article.
     records: Vec<(u64, Chunk)>,
     /// Pages that list the whole site, by path, with the fingerprint of their context.
     listings: Mutex<HashMap<String, Listing>>,
+    /// So that only changed documents are hashed again.
+    documents: DocumentHashes,
     rendered: usize,
 }
 
@@ -54,6 +70,31 @@ impl RenderCache {
             self.listings_mut().clear();
             self.shared = shared;
         }
+    }
+
+    /// This rebuild's fingerprints, hashing only the documents that changed.
+    pub(super) fn fingerprints(&mut self, site: &Site) -> Fingerprints {
+        let known = &self.documents;
+        let hashed: Vec<_> = site
+            .articles
+            .par_iter()
+            .map(|article| {
+                let document = &site.pages[article.page].document;
+                let key = Arc::as_ptr(document) as usize;
+                let hash = match known.get(&key) {
+                    Some((_, hash)) => *hash,
+                    None => {
+                        let mut hasher = fingerprinter();
+                        document.hash(&mut hasher);
+                        hasher.finish()
+                    }
+                };
+                (key, (document.clone(), hash))
+            })
+            .collect();
+        // Only this rebuild's documents are kept.
+        self.documents = hashed.into_iter().collect();
+        Fingerprints::of(site, &self.documents)
     }
 
     fn appendices_mut(&mut self) -> &mut Vec<Option<Fragment>> {
@@ -136,8 +177,13 @@ impl ContextSink for Context {
 /// A context's fingerprint, made without building it: each value is hashed as JSON, which
 /// keeps every type, order and string Tera would be given, and costs a fraction of
 /// building Tera's values, rendering the page and scanning its links.
-#[derive(Default)]
-pub(super) struct ContextHasher(DefaultHasher);
+pub(super) struct ContextHasher(Fingerprinter);
+
+impl Default for ContextHasher {
+    fn default() -> Self {
+        ContextHasher(fingerprinter())
+    }
+}
 
 impl ContextHasher {
     pub(super) fn finish(&self) -> u64 {
@@ -156,7 +202,7 @@ impl ContextSink for ContextHasher {
     }
 }
 
-struct HashWriter<'a>(&'a mut DefaultHasher);
+struct HashWriter<'a>(&'a mut Fingerprinter);
 
 impl std::io::Write for HashWriter<'_> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
@@ -171,7 +217,7 @@ impl std::io::Write for HashWriter<'_> {
 
 /// What every page shares: settings, the theme, and the serialized global context.
 pub(super) fn shared_fingerprint(site: &Site, theme: &Theme, globals: &[&[u8]]) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = fingerprinter();
     theme.templates.hash(&mut hasher);
     theme.name.hash(&mut hasher);
     site.config.base_url.hash(&mut hasher);
@@ -180,52 +226,87 @@ pub(super) fn shared_fingerprint(site: &Site, theme: &Theme, globals: &[&[u8]]) 
     hasher.finish()
 }
 
-/// Fingerprints of what one article's pages show: its document, its sections, and its
-/// tasks with their evidence and training links.
-pub(super) fn article_fingerprints(site: &Site) -> Vec<u64> {
-    site.articles
-        .par_iter()
-        .map(|article| {
-            let mut hasher = DefaultHasher::new();
-            site.pages[article.page].document.hash(&mut hasher);
-            for section in &article.sections {
-                (
-                    &section.title,
-                    &section.anchor,
-                    &section.prefix,
-                    &section.output,
-                    &section.appendix,
-                    section.number,
-                )
-                    .hash(&mut hasher);
-                section.tasks.hash(&mut hasher);
-            }
-            for task in article.tasks() {
-                task_inputs(site, task, &mut hasher);
-            }
-            hasher.finish()
-        })
-        .collect()
+/// The fingerprints of a rebuild's articles and section appendices, each made once (the
+/// section appendices, the all-appendices page and the records chunks all need them).
+#[derive(Default)]
+pub(super) struct Fingerprints {
+    /// By article: what its page and section pages show.
+    articles: Vec<u64>,
+    /// By article, then section: what the section's appendix shows.
+    appendices: Vec<Vec<u64>>,
 }
 
-/// An article's records chunk shows its tasks and their records in full, like its
-/// sections' appendices together.
-pub(super) fn records_fingerprint(site: &Site, article_fingerprint: u64, article: usize) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    for section in 0..site.articles[article].sections.len() {
-        appendix_fingerprint(site, article_fingerprint, article, section).hash(&mut hasher);
+impl Fingerprints {
+    fn of(site: &Site, documents: &DocumentHashes) -> Self {
+        let (articles, appendices) = (0..site.articles.len())
+            .into_par_iter()
+            .map(|article| {
+                let fingerprint = article_fingerprint(site, article, documents);
+                let sections = site.articles[article].sections.len();
+                let appendices = (0..sections)
+                    .map(|section| appendix_fingerprint(site, fingerprint, article, section))
+                    .collect();
+                (fingerprint, appendices)
+            })
+            .unzip();
+        Fingerprints {
+            articles,
+            appendices,
+        }
+    }
+
+    pub(super) fn article(&self, article: usize) -> u64 {
+        self.articles[article]
+    }
+
+    pub(super) fn appendix(&self, article: usize, section: usize) -> u64 {
+        self.appendices[article][section]
+    }
+
+    /// An article's records chunk shows its tasks and their records in full, like its
+    /// sections' appendices together.
+    pub(super) fn records(&self, article: usize) -> u64 {
+        let mut hasher = fingerprinter();
+        self.appendices[article].hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
+/// What one article's pages show: its document (hashed in `documents`), its sections, and
+/// its tasks with their evidence and training links.
+fn article_fingerprint(site: &Site, article: usize, documents: &DocumentHashes) -> u64 {
+    let article = &site.articles[article];
+    let mut hasher = fingerprinter();
+    let document = &site.pages[article.page].document;
+    documents[&(Arc::as_ptr(document) as usize)]
+        .1
+        .hash(&mut hasher);
+    for section in &article.sections {
+        (
+            &section.title,
+            &section.anchor,
+            &section.prefix,
+            &section.output,
+            &section.appendix,
+            section.number,
+        )
+            .hash(&mut hasher);
+        section.tasks.hash(&mut hasher);
+    }
+    for task in article.tasks() {
+        task_inputs(site, task, &mut hasher);
     }
     hasher.finish()
 }
 
 /// A section appendix also shows its tasks' records in full.
-pub(super) fn appendix_fingerprint(
+fn appendix_fingerprint(
     site: &Site,
     article_fingerprint: u64,
     article: usize,
     section: usize,
 ) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = fingerprinter();
     article_fingerprint.hash(&mut hasher);
     section.hash(&mut hasher);
     for task in site.articles[article].sections[section].tasks.clone() {
@@ -238,7 +319,7 @@ pub(super) fn appendix_fingerprint(
 
 pub(super) fn module_fingerprint(site: &Site, module: usize) -> u64 {
     let module = &site.modules[module];
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = fingerprinter();
     site.pages[module.page].document.hash(&mut hasher);
     for &task in &module.tasks {
         task_inputs(site, task, &mut hasher);
@@ -250,14 +331,14 @@ pub(super) fn module_fingerprint(site: &Site, module: usize) -> u64 {
 }
 
 pub(super) fn page_fingerprint(site: &Site, page: usize) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = fingerprinter();
     site.pages[page].document.hash(&mut hasher);
     hasher.finish()
 }
 
 /// A task as its rows show it: the task, its section's names and places, its records'
 /// titles and dates, and its modules' titles.
-fn task_inputs(site: &Site, task: usize, hasher: &mut DefaultHasher) {
+fn task_inputs(site: &Site, task: usize, hasher: &mut Fingerprinter) {
     let task = &site.tasks[task];
     task.hash(hasher);
     let section = &site.articles[task.article].sections[task.section];
@@ -272,7 +353,7 @@ fn task_inputs(site: &Site, task: usize, hasher: &mut DefaultHasher) {
     }
 }
 
-fn record_inputs(site: &Site, record: usize, hasher: &mut DefaultHasher) {
+fn record_inputs(site: &Site, record: usize, hasher: &mut Fingerprinter) {
     let record = &site.records[record];
     record.evidence.hash(hasher);
     record.attachments.hash(hasher);

@@ -11,8 +11,8 @@ mod records;
 pub mod search;
 mod views;
 
-use cache::ContextSink;
 pub use cache::RenderCache;
+use cache::{ContextSink, Fingerprints};
 
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
@@ -93,16 +93,16 @@ pub type Parts = Vec<Arc<[u8]>>;
 pub struct InMemory(Mutex<Vec<(String, Parts)>>);
 
 impl InMemory {
-    /// The files, sorted by path, with their parts.
+    /// The files with their parts, in the order they were made (`serve` puts them in a map).
     pub fn into_parts(self) -> Vec<(String, Parts)> {
-        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
-        files.sort_by(|a, b| a.0.cmp(&b.0));
-        files
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The files, sorted by path, each joined into one.
     pub fn into_files(self) -> Vec<OutputFile> {
-        self.into_parts()
+        let mut files = self.into_parts();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files
             .into_iter()
             .map(|(path, parts)| OutputFile {
                 contents: match <[_; 1]>::try_from(parts) {
@@ -187,16 +187,16 @@ fn render_each(
         Err(error) => return Ok(vec![error]),
     };
     // Fingerprints only matter when the pages are kept for the next run.
-    let articles = match cache {
-        Some(_) => cache::article_fingerprints(site),
-        None => Vec::new(),
+    let fingerprints = match cache.as_deref_mut() {
+        Some(cache) => cache.fingerprints(site),
+        None => Fingerprints::default(),
     };
-    let chunks = records::chunks(site, cache.as_deref_mut().map(|c| (c, &articles[..])));
+    let chunks = records::chunks(site, cache.as_deref_mut().map(|c| (c, &fingerprints)));
     let reader = cache.as_deref();
     let outcomes: Vec<Outcome> = jobs(site)
         .par_iter()
         .map(|job| {
-            let fingerprint = reader.and_then(|_| fingerprint(site, job, &articles));
+            let fingerprint = reader.and_then(|_| fingerprint(site, job, &fingerprints));
             if let Some(fingerprint) = fingerprint
                 && let Some(cache) = reader
                 && let Some(files) = job_paths(site, job)
@@ -212,7 +212,7 @@ fn render_each(
                 }
                 return Ok(Outcome::Reused);
             }
-            let kept = reader.map(|c| (c, &articles[..]));
+            let kept = reader.map(|c| (c, &fingerprints));
             match render_job(&tera, site, job, &chunks, kept) {
                 Ok(Made::Files(files)) => {
                     let count = files.len();
@@ -385,19 +385,14 @@ fn template_error(theme: &str, err: tera::Error) -> Diagnostic {
 
 /// The fingerprint of what a page shows, for pages that show one article, module or page;
 /// `None` for pages that list the whole site, which always render.
-fn fingerprint(site: &Site, job: &Job, articles: &[u64]) -> Option<u64> {
+fn fingerprint(site: &Site, job: &Job, fingerprints: &Fingerprints) -> Option<u64> {
     match *job {
         Job::Page(index) => Some(match site.pages[index].module {
             Some(module) => cache::module_fingerprint(site, module),
             None => cache::page_fingerprint(site, index),
         }),
-        Job::Article(article) => Some(articles[article]),
-        Job::SectionAppendix { article, section } => Some(cache::appendix_fingerprint(
-            site,
-            articles[article],
-            article,
-            section,
-        )),
+        Job::Article(article) => Some(fingerprints.article(article)),
+        Job::SectionAppendix { article, section } => Some(fingerprints.appendix(article, section)),
         _ => None,
     }
 }
@@ -449,7 +444,7 @@ fn render_job(
     site: &Site,
     job: &Job,
     chunks: &records::Chunks,
-    cache: Option<(&RenderCache, &[u64])>,
+    cache: Option<(&RenderCache, &Fingerprints)>,
 ) -> Result<Made, Diagnostic> {
     // A page that lists the whole site is reused while its context's fingerprint is.
     let listing = match (cache, listing_path(site, job)) {

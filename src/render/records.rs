@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::cache::{self, RenderCache};
+use super::cache::{Fingerprints, RenderCache};
 use crate::site::Site;
 
 /// Bumped when the shape of `records.json` changes incompatibly.
@@ -168,8 +168,8 @@ pub type Chunks = [Chunk];
 
 /// Every article's chunk, in article order. With a cache (and the articles' fingerprints),
 /// an article whose tasks and records did not change keeps its chunk.
-pub(super) fn chunks(site: &Site, cache: Option<(&mut RenderCache, &[u64])>) -> Vec<Chunk> {
-    let Some((cache, articles)) = cache else {
+pub(super) fn chunks(site: &Site, cache: Option<(&mut RenderCache, &Fingerprints)>) -> Vec<Chunk> {
+    let Some((cache, fingerprints)) = cache else {
         return site
             .articles
             .par_iter()
@@ -179,7 +179,7 @@ pub(super) fn chunks(site: &Site, cache: Option<(&mut RenderCache, &[u64])>) -> 
     let made: Vec<(u64, Chunk)> = (0..site.articles.len())
         .into_par_iter()
         .map(|article| {
-            let fingerprint = cache::records_fingerprint(site, articles[article], article);
+            let fingerprint = fingerprints.records(article);
             let chunk = match cache.records(article, fingerprint) {
                 Some(chunk) => chunk.clone(),
                 None => chunk(site, site.articles[article].tasks()),

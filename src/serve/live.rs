@@ -23,6 +23,8 @@ pub struct Rebuilt {
     pub reparsed: usize,
     /// Pages rendered afresh (the rest were reused).
     pub rendered: usize,
+    /// Whether the previous site was patched rather than the whole site linked again.
+    pub patched: bool,
     /// How long each stage took, for `-v`.
     pub timings: String,
 }
@@ -79,7 +81,7 @@ impl LiveSite {
         project.config.target = crate::config::Target::Default;
         let loaded = started.elapsed();
         let files = InMemory::default();
-        let outcome = pipeline::run_cached(
+        let mut outcome = pipeline::run_cached(
             &project,
             load_diagnostics,
             crate::cmd::as_of(self.as_of),
@@ -92,6 +94,10 @@ impl LiveSite {
             Some(_) if !has_errors => Ok(Rebuilt {
                 timings: std::iter::once(("load", loaded))
                     .chain(outcome.timings.stages.iter().copied())
+                    .map(|(stage, time)| match stage {
+                        "link" if outcome.patched => ("link (patched)", time),
+                        _ => (stage, time),
+                    })
                     .map(|(stage, time)| format!("{stage} {:.0} ms", time.as_secs_f64() * 1000.0))
                     .collect::<Vec<_>>()
                     .join(", "),
@@ -100,13 +106,25 @@ impl LiveSite {
                 sources,
                 reparsed: outcome.reparsed,
                 rendered: self.caches.rendered(),
+                patched: outcome.patched,
             }),
             _ => Err(Failed {
                 diagnostics: outcome.diagnostics,
                 sources,
             }),
         };
-        drop_later((outcome.site, project));
+        // The next rebuild patches this site, unless it failed.
+        let failed = match outcome.site.take() {
+            Some(site) if !has_errors => {
+                self.caches.link.keep(Some(site));
+                None
+            }
+            site => {
+                self.caches.link.keep(None);
+                site
+            }
+        };
+        drop_later((failed, project));
         Ok(result)
     }
 }
