@@ -9,7 +9,7 @@
 //! of about [`SHARD_BYTES`] cut at word boundaries in sorted order, so the words starting with
 //! any prefix sit in one shard or a few neighbours.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use hashbrown::HashMap;
@@ -96,7 +96,7 @@ pub fn index_files_reusing(
     previous: Option<HashedIndex>,
 ) -> HashedIndex {
     let entries = published_entries(site, publish_url);
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = super::cache::fingerprinter();
     entries.hash(&mut hasher);
     split_above.hash(&mut hasher);
     let hash = hasher.finish();
