@@ -18,7 +18,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::OutputFile;
-use crate::site::Site;
+use crate::site::{Page, Record, Site};
 
 /// Where the index (or, when split, its manifest) is written.
 pub const INDEX_PATH: &str = "assets/search-index.js";
@@ -73,12 +73,15 @@ struct Split {
 #[derive(Serialize, Hash)]
 struct Entry<'a>(&'static str, &'a str, String, &'a str, String);
 
+/// How the host names a page (`publish::rename_url`), shared by the threads making entries.
+pub type PublishUrl<'f> = &'f (dyn Fn(&str) -> String + Sync);
+
 /// The index's files, its script at [`INDEX_PATH`] first, with each URL passed through
 /// `publish_url` (the host may rename pages). It is split when its entries pass `split_above`
 /// bytes. Output is deterministic: entries follow the site's order.
 pub fn index_files(
     site: &Site,
-    publish_url: &dyn Fn(&str) -> String,
+    publish_url: PublishUrl<'_>,
     split_above: usize,
 ) -> Vec<OutputFile> {
     files(&published_entries(site, publish_url), split_above)
@@ -91,7 +94,7 @@ pub type HashedIndex = (u64, Arc<[OutputFile]>);
 /// title, task or record): making the entries costs far less than writing the scripts.
 pub fn index_files_reusing(
     site: &Site,
-    publish_url: &dyn Fn(&str) -> String,
+    publish_url: PublishUrl<'_>,
     split_above: usize,
     previous: Option<HashedIndex>,
 ) -> HashedIndex {
@@ -106,11 +109,18 @@ pub fn index_files_reusing(
     }
 }
 
-fn published_entries<'a>(site: &'a Site, publish_url: &dyn Fn(&str) -> String) -> Vec<Entry<'a>> {
-    let mut entries = entries(site);
-    for entry in &mut entries {
-        entry.2 = publish_url(&entry.2);
-    }
+/// Every entry, in the site's order, its URL passed through `publish_url`. Made in parallel:
+/// `serve` makes them all on every rebuild, to find them unchanged.
+fn published_entries<'a>(site: &'a Site, publish_url: PublishUrl<'_>) -> Vec<Entry<'a>> {
+    let pages = site.pages.par_iter();
+    let mut entries: Vec<Entry> = pages
+        .flat_map_iter(|page| page_entries(site, page))
+        .collect();
+    let records = site.records.par_iter();
+    entries.par_extend(records.filter_map(|record| record_entry(site, record)));
+    entries
+        .par_iter_mut()
+        .for_each(|entry| entry.2 = publish_url(&entry.2));
     entries
 }
 
@@ -277,72 +287,72 @@ fn output(path: String, prefix: &str, json: &str) -> OutputFile {
     }
 }
 
-fn entries(site: &Site) -> Vec<Entry<'_>> {
-    let mut entries = Vec::new();
-    for page in &site.pages {
-        let document = &page.document;
-        let kind = match (page.article, page.module) {
-            (Some(_), _) => "checklist",
-            (None, Some(_)) => "training",
-            (None, None) => "page",
-        };
-        let description = document.front_matter.description.as_deref().unwrap_or("");
-        let context = match page.module.map(|m| &site.modules[m].meta) {
-            Some(meta) => meta.tags.join(", "),
-            None => String::new(),
-        };
+/// A page's entries: the page, and an article's sections and tasks.
+fn page_entries<'a>(site: &'a Site, page: &'a Page) -> Vec<Entry<'a>> {
+    let document = &page.document;
+    let kind = match (page.article, page.module) {
+        (Some(_), _) => "checklist",
+        (None, Some(_)) => "training",
+        (None, None) => "page",
+    };
+    let description = document.front_matter.description.as_deref().unwrap_or("");
+    let context = match page.module.map(|m| &site.modules[m].meta) {
+        Some(meta) => meta.tags.join(", "),
+        None => String::new(),
+    };
+    let mut entries = vec![Entry(
+        kind,
+        &document.title,
+        document.output.clone(),
+        "",
+        clip(&format!("{description} {context}")),
+    )];
+    let Some(article) = page.article else {
+        return entries;
+    };
+    for section in &site.articles[article].sections {
         entries.push(Entry(
-            kind,
+            "section",
+            &section.title,
+            section.output.clone(),
             &document.title,
-            document.output.clone(),
-            "",
-            clip(&format!("{description} {context}")),
+            String::new(),
         ));
-        let Some(article) = page.article else {
-            continue;
-        };
-        for section in &site.articles[article].sections {
+        for task in &site.tasks[section.tasks.clone()] {
             entries.push(Entry(
-                "section",
+                "task",
+                &task.id.0,
+                format!("{}#task-{}", section.output, task.id),
                 &section.title,
-                section.output.clone(),
-                &document.title,
-                String::new(),
+                clip(&format!("{} ({})", task.text, task.status.label())),
             ));
-            for task in &site.tasks[section.tasks.clone()] {
-                entries.push(Entry(
-                    "task",
-                    &task.id.0,
-                    format!("{}#task-{}", section.output, task.id),
-                    &section.title,
-                    clip(&format!("{} ({})", task.text, task.status.label())),
-                ));
-            }
         }
     }
-    for record in &site.records {
-        let evidence = &record.evidence;
-        let url = match (record.tasks.first(), record.module) {
-            (Some(&task), _) => {
-                let task = &site.tasks[task];
-                let section = &site.articles[task.article].sections[task.section];
-                format!("{}#{}", section.appendix, evidence.anchor)
-            }
-            (None, Some(module)) => site.pages[site.modules[module].page]
-                .document
-                .output
-                .clone(),
-            (None, None) => continue,
-        };
-        entries.push(Entry(
-            "record",
-            &evidence.title,
-            url,
-            &evidence.owner,
-            clip(&evidence.notes_text),
-        ));
-    }
     entries
+}
+
+/// A record's entry, if it has a page to lead to.
+fn record_entry<'a>(site: &'a Site, record: &'a Record) -> Option<Entry<'a>> {
+    let evidence = &record.evidence;
+    let url = match (record.tasks.first(), record.module) {
+        (Some(&task), _) => {
+            let task = &site.tasks[task];
+            let section = &site.articles[task.article].sections[task.section];
+            format!("{}#{}", section.appendix, evidence.anchor)
+        }
+        (None, Some(module)) => site.pages[site.modules[module].page]
+            .document
+            .output
+            .clone(),
+        (None, None) => return None,
+    };
+    Some(Entry(
+        "record",
+        &evidence.title,
+        url,
+        &evidence.owner,
+        clip(&evidence.notes_text),
+    ))
 }
 
 /// `text` with runs of white space made single, cut at a word boundary near [`TEXT_LIMIT`].
