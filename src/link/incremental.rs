@@ -38,9 +38,6 @@ impl LinkCache {
     /// without errors (`None` makes the next rebuild link in full).
     pub fn keep(&mut self, site: Option<Site>) {
         self.site = site;
-        if self.site.is_none() {
-            self.inputs = None;
-        }
     }
 }
 
@@ -92,9 +89,13 @@ pub fn link_cached(
     let reusable = cache.inputs.as_ref().is_some_and(|i| i.same_as(&inputs));
     cache.inputs = Some(inputs);
     let previous = cache.site.take().filter(|_| reusable);
-    let documents = Documents::in_page_order(parsed.documents.clone());
+    // Ordered only when there is a site to patch: `assemble` orders them itself.
     if let Some(mut site) = previous
-        && patch(&mut site, &documents, &cache.diagnostics)
+        && patch(
+            &mut site,
+            &Documents::in_page_order(parsed.documents.clone()),
+            &cache.diagnostics,
+        )
     {
         let mut diagnostics = cache.diagnostics.clone();
         // Output paths are as they were (the same pages, outputs and sections), and the site

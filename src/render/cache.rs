@@ -1,9 +1,9 @@
 //! Which pages a rebuild must render again. Each page that shows one article, module or
 //! plain page gets a fingerprint of everything it shows; while it is unchanged the page's
 //! previous bytes are reused. Pages that list the whole site are reused while their
-//! template context has the same fingerprint (dashboard, appendix index, framework appendices, training
-//! hub) or assembled from cached parts (all appendices, records); any change to what every
-//! page shares (settings, navigation, theme) renders all.
+//! template context has the same fingerprint (dashboard, appendix index, framework
+//! appendices, training hub) or assembled from cached parts (all appendices, records); any
+//! change to what every page shares (settings, navigation, theme) renders all.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};

@@ -384,7 +384,8 @@ fn template_error(theme: &str, err: tera::Error) -> Diagnostic {
 }
 
 /// The fingerprint of what a page shows, for pages that show one article, module or page;
-/// `None` for pages that list the whole site, which always render.
+/// `None` for pages that list the whole site, which are reused by their context's fingerprint
+/// instead (`RenderCache::listing`) or assembled from cached parts.
 fn fingerprint(site: &Site, job: &Job, fingerprints: &Fingerprints) -> Option<u64> {
     match *job {
         Job::Page(index) => Some(match site.pages[index].module {
